@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	timeout: 60_000,
+	fullyParallel: false,
+	workers: 1,
+	reporter: process.env.CI ? [['list']] : [['list']],
+	globalSetup: './tests/e2e/global-setup.ts',
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run'
+			]
+		}
+	},
+	webServer: {
+		command: `node build`,
+		url: `http://127.0.0.1:${PORT}/`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		env: {
+			HOX_DB: 'tests/.tmp/e2e.duckdb',
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			ORIGIN: `http://127.0.0.1:${PORT}`
+		}
+	}
+});

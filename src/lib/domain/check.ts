@@ -1,0 +1,257 @@
+/**
+ * Check one export file against the contract (exports.md §1–§4): decode, tabulate, detect
+ * the kind, match the header, parse every cell with the kind's zod schema, find duplicate
+ * keys. Every error is collected (not just the first), with file, row, column and value.
+ * Pure: the browser preview and the server import run exactly this.
+ */
+import { decodeBytes, isBlankRecord, parseTable, type Encoding } from './csv';
+import { normalizeHeader } from './normalize';
+import type { Delimiter, Expected } from './parsers';
+import {
+	COLUMNS,
+	KEYS,
+	KIND_LABELS,
+	detectKind,
+	requiredColumns,
+	rowSchema,
+	type CellIssueParams,
+	type ExportKind
+} from './schemas';
+
+export type IssueCode =
+	| 'not_text'
+	| 'empty_file'
+	| 'bad_quotes'
+	| 'unknown_kind'
+	| 'missing_column'
+	| 'duplicate_column'
+	| 'extra_cells'
+	| 'empty'
+	| 'invalid'
+	| 'duplicate_key'
+	| 'unknown_column'
+	| 'orphan'
+	| 'kind_repeated';
+
+export interface ImportIssue {
+	file: string;
+	/** Row in the file, the header being row 1; null for the file as a whole. */
+	row: number | null;
+	column: string | null;
+	value: string | null;
+	code: IssueCode;
+	/** `structure` for the file's shape (columns, quoting); `content` for cells. */
+	category: 'structure' | 'content';
+	message: Expected;
+}
+
+export type ParsedRow = Record<string, unknown> & { __row: number };
+
+export interface CheckedExport {
+	file: string;
+	kind: ExportKind | null;
+	encoding: Encoding | null;
+	delimiter: Delimiter | null;
+	/** Header as written and as normalised. */
+	headers: { raw: string; normalized: string }[];
+	unknownColumns: string[];
+	/** Data rows read (blank lines excluded). */
+	rowCount: number;
+	rows: ParsedRow[];
+	errors: ImportIssue[];
+	warnings: ImportIssue[];
+}
+
+const MAX_ERRORS = 10_000;
+
+function issue(
+	file: string,
+	code: IssueCode,
+	message: Expected,
+	at: { row?: number | null; column?: string | null; value?: string | null } = {}
+): ImportIssue {
+	const structure: IssueCode[] = ['not_text', 'empty_file', 'bad_quotes', 'unknown_kind', 'missing_column', 'duplicate_column', 'extra_cells', 'unknown_column', 'kind_repeated'];
+	return {
+		file,
+		row: at.row ?? null,
+		column: at.column ?? null,
+		value: at.value ?? null,
+		code,
+		category: structure.includes(code) ? 'structure' : 'content',
+		message
+	};
+}
+
+/** Check the bytes of one export. Never throws on bad input: problems become errors. */
+export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
+	const result: CheckedExport = {
+		file,
+		kind: null,
+		encoding: null,
+		delimiter: null,
+		headers: [],
+		unknownColumns: [],
+		rowCount: 0,
+		rows: [],
+		errors: [],
+		warnings: []
+	};
+	const decoded = decodeBytes(bytes);
+	if (!decoded) {
+		result.errors.push(
+			issue(file, 'not_text', {
+				fr: 'Le fichier n’est pas un texte CSV lisible (fichier binaire, tableur .xlsx ?). Enregistrez-le au format CSV.',
+				en: 'The file is not readable CSV text (a binary or .xlsx file?). Save it as CSV.'
+			})
+		);
+		return result;
+	}
+	result.encoding = decoded.encoding;
+	const table = parseTable(decoded.text);
+	result.delimiter = table.delimiter;
+	for (const e of table.parseErrors) {
+		result.errors.push(
+			issue(file, 'bad_quotes', {
+				fr: `Guillemets mal fermés (${e.message}) : chaque champ entre guillemets doit se terminer par un guillemet, et un guillemet à l’intérieur s’écrit "".`,
+				en: `Badly closed quotes (${e.message}): each quoted field must end with a quote; a quote inside is written "".`
+			}, { row: e.row })
+		);
+	}
+	const headerIndex = table.records.findIndex((r) => !isBlankRecord(r));
+	if (headerIndex < 0) {
+		result.errors.push(issue(file, 'empty_file', { fr: 'Le fichier est vide.', en: 'The file is empty.' }));
+		return result;
+	}
+	const headerRecord = table.records[headerIndex]!;
+	// Trailing empty header cells (a `;` at the end of each line) are ignored.
+	let width = headerRecord.length;
+	while (width > 0 && headerRecord[width - 1]!.trim() === '') width--;
+	result.headers = headerRecord.slice(0, width).map((raw) => ({ raw, normalized: normalizeHeader(raw) }));
+	const normalized = result.headers.map((h) => h.normalized);
+	const kind = detectKind(normalized);
+	if (!kind) {
+		result.errors.push(
+			issue(file, 'unknown_kind', {
+				fr: 'L’en-tête ne correspond à aucun des trois exports (candidatures, conventions, rapports). Vérifiez que la première ligne contient les noms de colonnes.',
+				en: 'The header matches none of the three exports (applications, agreements, reports). Check that the first line holds the column names.'
+			}, { row: headerIndex + 1, value: headerRecord.join(table.delimiter).slice(0, 200) })
+		);
+		return result;
+	}
+	result.kind = kind;
+	const known = new Set(COLUMNS[kind].map((c) => c.id));
+	const seen = new Map<string, number>();
+	normalized.forEach((name, i) => {
+		const raw = result.headers[i]!.raw;
+		if (name === '') return;
+		if (seen.has(name)) {
+			result.errors.push(
+				issue(file, 'duplicate_column', {
+					fr: `La colonne « ${name} » apparaît deux fois (colonnes ${seen.get(name)! + 1} et ${i + 1}) : supprimez l’une des deux.`,
+					en: `Column "${name}" appears twice (columns ${seen.get(name)! + 1} and ${i + 1}): remove one.`
+				}, { row: headerIndex + 1, column: name, value: raw })
+			);
+			return;
+		}
+		seen.set(name, i);
+		if (!known.has(name)) {
+			result.unknownColumns.push(raw);
+			result.warnings.push(
+				issue(file, 'unknown_column', {
+					fr: `Colonne inconnue « ${raw} » ignorée.`,
+					en: `Unknown column "${raw}" ignored.`
+				}, { row: headerIndex + 1, column: raw, value: raw })
+			);
+		}
+	});
+	for (const id of requiredColumns(kind)) {
+		if (!seen.has(id)) {
+			result.errors.push(
+				issue(file, 'missing_column', {
+					fr: `Colonne obligatoire « ${id} » absente de l’export ${KIND_LABELS[kind].fr.toLowerCase()} : ajoutez-la.`,
+					en: `Required column "${id}" is missing from the ${KIND_LABELS[kind].en.toLowerCase()} export: add it.`
+				}, { row: headerIndex + 1, column: id })
+			);
+		}
+	}
+	if (result.errors.some((e) => e.code === 'missing_column' || e.code === 'duplicate_column')) {
+		result.rowCount = table.records.slice(headerIndex + 1).filter((r) => !isBlankRecord(r)).length;
+		return result;
+	}
+
+	const schema = rowSchema(kind, table.delimiter);
+	const keyCols = KEYS[kind];
+	const keys = new Map<string, number>();
+	const columns = [...seen.entries()].filter(([name]) => known.has(name));
+	for (let r = headerIndex + 1; r < table.records.length; r++) {
+		const record = table.records[r]!;
+		if (isBlankRecord(record)) continue;
+		const rowNumber = r + 1;
+		result.rowCount++;
+		if (result.errors.length >= MAX_ERRORS) continue;
+		for (let c = width; c < record.length; c++) {
+			if (record[c]!.trim() !== '') {
+				result.errors.push(
+					issue(file, 'extra_cells', {
+						fr: `Cette ligne a plus de cellules (${record.length}) que l’en-tête n’a de colonnes (${width}) : un séparateur en trop, ou un texte contenant « ${table.delimiter} » non entouré de guillemets.`,
+						en: `This row has more cells (${record.length}) than the header has columns (${width}): an extra delimiter, or text containing "${table.delimiter}" not in quotes.`
+					}, { row: rowNumber, column: `#${c + 1}`, value: record[c]! })
+				);
+				break;
+			}
+		}
+		const input: Record<string, string | undefined> = {};
+		for (const [name, index] of columns) input[name] = record[index];
+		const parsed = schema.safeParse(input);
+		if (!parsed.success) {
+			for (const zi of parsed.error.issues) {
+				const column = String(zi.path[0] ?? '');
+				const params = (zi as { params?: CellIssueParams }).params;
+				result.errors.push(
+					issue(file, params?.kind ?? 'invalid', params?.expected ?? { fr: zi.message, en: zi.message }, {
+						row: rowNumber,
+						column,
+						value: input[column] ?? ''
+					})
+				);
+			}
+			continue;
+		}
+		const row = parsed.data as ParsedRow;
+		row.__row = rowNumber;
+		const key = keyCols.map((k) => String(row[k])).join('\u0001');
+		const first = keys.get(key);
+		if (first !== undefined) {
+			const shown = keyCols.map((k) => String(row[k])).join(' / ');
+			result.errors.push(
+				issue(file, 'duplicate_key', {
+					fr: `Identifiant en double : « ${shown} » figure déjà à la ligne ${first}. Chaque ${keyCols.join(' + ')} ne doit apparaître qu’une fois.`,
+					en: `Duplicate key: "${shown}" already appears on row ${first}. Each ${keyCols.join(' + ')} must appear once.`
+				}, { row: rowNumber, column: keyCols.join('+'), value: shown })
+			);
+			continue;
+		}
+		keys.set(key, rowNumber);
+		result.rows.push(row);
+	}
+	if (result.errors.length === 0 && result.rowCount === 0) {
+		result.warnings.push(
+			issue(file, 'empty_file', {
+				fr: 'Le fichier ne contient aucune ligne de données : la photographie chargée sera vide.',
+				en: 'The file holds no data row: the loaded snapshot will be empty.'
+			})
+		);
+	}
+	return result;
+}
+
+/** One line of a report: `file:row: column « value » — message`. */
+export function formatIssue(i: ImportIssue, lang: 'fr' | 'en' = 'fr'): string {
+	const where = [i.file, i.row !== null ? (lang === 'fr' ? `ligne ${i.row}` : `row ${i.row}`) : null]
+		.filter(Boolean)
+		.join(', ');
+	const col = i.column ? (lang === 'fr' ? `, colonne ${i.column}` : `, column ${i.column}`) : '';
+	const val = i.value !== null && i.value !== undefined ? (lang === 'fr' ? `, valeur « ${i.value} »` : `, value "${i.value}"`) : '';
+	const expected = i.code === 'invalid' || i.code === 'empty' ? (lang === 'fr' ? ' : attendu ' : ': expected ') : ' : ';
+	return `${where}${col}${val}${expected}${i.message[lang]}`;
+}

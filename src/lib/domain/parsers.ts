@@ -1,0 +1,271 @@
+/**
+ * Value parsers for the exports (exports.md §1). Pure functions, shared by the browser
+ * preview and the server import. Each returns either the canonical value or what was
+ * expected, in French and English, so a report can tell the user how to fix the cell.
+ *
+ * Money never goes through a binary float: amounts come out as canonical decimal strings
+ * (`125000.50`) that DuckDB casts to DECIMAL.
+ */
+import { foldToken } from './normalize';
+
+export type Delimiter = ',' | ';';
+export interface Expected {
+	fr: string;
+	en: string;
+}
+export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: Expected };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (fr: string, en: string): Parsed<never> => ({ ok: false, expected: { fr, en } });
+
+/** Spaces used as thousands separators: space, no-break space, narrow no-break space, thin space. */
+const GROUP_SPACES = /[\s\u00a0\u202f\u2009]/g;
+
+function amountHint(delimiter: Delimiter): Expected {
+	return delimiter === ';'
+		? {
+				fr: 'un montant en euros, virgule décimale (ex. 125 000,50 €)',
+				en: 'an amount in euros with a decimal comma (e.g. 125 000,50 €)'
+			}
+		: {
+				fr: 'un montant en euros, point décimal (ex. 125000.50)',
+				en: 'an amount in euros with a decimal point (e.g. 125000.50)'
+			};
+}
+
+/**
+ * A number written the French or English way → canonical decimal string, or null when it
+ * is not a number. The delimiter decides the decimal separator (exports.md §1); the other
+ * separator may only group thousands (groups of exactly three digits).
+ */
+function canonicalNumber(raw: string, delimiter: Delimiter, allowSign: boolean): string | null | 'negative' {
+	let s = raw.trim();
+	s = s.replace(/^€\s*|\s*€$/g, '').replace(/\s*EUR$/i, '');
+	s = s.replace(GROUP_SPACES, '');
+	let sign = '';
+	if (/^[+-]/.test(s)) {
+		sign = s[0] === '-' ? '-' : '';
+		s = s.slice(1);
+	} else if (/^\(.*\)$/.test(s)) {
+		sign = '-';
+		s = s.slice(1, -1);
+	}
+	s = s.replace(/^€|€$/g, '');
+	const decimalSep = delimiter === ';' ? ',' : '.';
+	const groupSep = delimiter === ';' ? '.' : ',';
+	let intPart: string;
+	let fracPart = '';
+	if (s.includes(decimalSep)) {
+		const parts = s.split(decimalSep);
+		if (parts.length !== 2) return null;
+		[intPart, fracPart] = parts as [string, string];
+		if (!/^\d+$/.test(fracPart)) return null;
+	} else if (delimiter === ';' && /^\d+\.\d{1,2}$/.test(s)) {
+		// `125000.50` in a `;` file: a point followed by one or two digits cannot group thousands.
+		[intPart, fracPart] = s.split('.') as [string, string];
+	} else {
+		intPart = s;
+	}
+	if (intPart.includes(groupSep)) {
+		if (!new RegExp(`^\\d{1,3}(\\${groupSep}\\d{3})+$`).test(intPart)) return null;
+		intPart = intPart.split(groupSep).join('');
+	}
+	if (!/^\d+$/.test(intPart)) return null;
+	intPart = intPart.replace(/^0+(?=\d)/, '');
+	const isZero = /^0+$/.test(intPart) && /^0*$/.test(fracPart);
+	if (sign === '-' && !isZero) {
+		if (!allowSign) return 'negative';
+	}
+	const body = fracPart === '' ? intPart : `${intPart}.${fracPart}`;
+	return sign === '-' && !isZero ? `-${body}` : body;
+}
+
+/** A non-negative amount in euros with at most two decimals → `"125000.50"`. */
+export function parseAmount(raw: string, delimiter: Delimiter): Parsed<string> {
+	const n = canonicalNumber(raw, delimiter, false);
+	if (n === 'negative') return fail('un montant positif ou nul (montant négatif refusé)', 'a non-negative amount');
+	if (n === null) return { ok: false, expected: amountHint(delimiter) };
+	const frac = n.split('.')[1] ?? '';
+	if (frac.length > 2) return fail('un montant au centime près (2 décimales au plus)', 'an amount to the cent (at most 2 decimals)');
+	if (n.split('.')[0]!.length > 12) return fail('un montant inférieur à mille milliards d’euros', 'an amount below one trillion euros');
+	return ok(n);
+}
+
+/** A whole number. With `signed`, a leading `+` or `-` is allowed (DNSH scores). */
+export function parseInteger(raw: string, delimiter: Delimiter, signed = false): Parsed<number> {
+	const n = canonicalNumber(raw, delimiter, signed);
+	if (n === 'negative') return fail('un nombre entier positif ou nul', 'a non-negative whole number');
+	if (n === null || n.includes('.') || n.replace('-', '').length > 9) {
+		return signed
+			? fail('un nombre entier, éventuellement signé (ex. -2, 0, +1)', 'a whole number, optionally signed (e.g. -2, 0, +1)')
+			: fail('un nombre entier (ex. 12)', 'a whole number (e.g. 12)');
+	}
+	return ok(Number(n));
+}
+
+/** A non-negative decimal number (e.g. full-time equivalents) → canonical string `"1.5"`. */
+export function parseDecimal(raw: string, delimiter: Delimiter): Parsed<string> {
+	const n = canonicalNumber(raw, delimiter, false);
+	const example = delimiter === ';' ? '1,5' : '1.5';
+	if (n === 'negative') return fail('un nombre positif ou nul', 'a non-negative number');
+	if (n === null) return fail(`un nombre décimal (ex. ${example})`, `a decimal number (e.g. ${example})`);
+	if ((n.split('.')[1] ?? '').length > 2) return fail('un nombre à deux décimales au plus', 'a number with at most two decimals');
+	if (n.split('.')[0]!.length > 9) return fail('un nombre plus petit', 'a smaller number');
+	return ok(n);
+}
+
+const BOOLEAN_TRUE = new Set(['oui', 'o', 'vrai', 'true', 'yes', 'y', '1', 'x']);
+const BOOLEAN_FALSE = new Set(['non', 'n', 'faux', 'false', 'no', '0']);
+
+export function parseBoolean(raw: string): Parsed<boolean> {
+	const v = foldToken(raw);
+	if (BOOLEAN_TRUE.has(v)) return ok(true);
+	if (BOOLEAN_FALSE.has(v)) return ok(false);
+	return fail('oui ou non (ou vrai/faux, true/false, 1/0)', 'yes or no (or oui/non, true/false, 1/0)');
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+	if (m < 1 || m > 12 || d < 1) return false;
+	const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+	return d <= days && y >= 1900 && y <= 2100;
+}
+
+const pad = (n: number | string, width = 2) => String(n).padStart(width, '0');
+
+const PARIS = new Intl.DateTimeFormat('en-GB', {
+	timeZone: 'Europe/Paris',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23'
+});
+
+/** An instant → Europe/Paris wall clock `YYYY-MM-DD HH:MM:SS`. */
+function parisWallClock(instant: Date): string {
+	const p = Object.fromEntries(PARIS.formatToParts(instant).map((x) => [x.type, x.value]));
+	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+const DATE_RE =
+	/^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\/(\d{1,2})\/(\d{4}))(?:[T\s]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * A date, optionally with a time, → Europe/Paris wall clock `YYYY-MM-DD HH:MM:SS`
+ * (`00:00:00` when no time is given). An explicit offset (`Z`, `+02:00`) is converted to Paris time.
+ */
+export function parseDateTime(raw: string): Parsed<string> {
+	const m = DATE_RE.exec(raw.trim());
+	const expected = fail(
+		'une date JJ/MM/AAAA ou AAAA-MM-JJ, éventuellement suivie de l’heure HH:MM (ex. 15/04/2026 14:32)',
+		'a date DD/MM/YYYY or YYYY-MM-DD, optionally followed by a time HH:MM (e.g. 15/04/2026 14:32)'
+	);
+	if (!m) return expected;
+	const y = Number(m[1] ?? m[6]);
+	const mo = Number(m[2] ?? m[5]);
+	const d = Number(m[3] ?? m[4]);
+	const h = Number(m[7] ?? 0);
+	const mi = Number(m[8] ?? 0);
+	const s = Number(m[9] ?? 0);
+	if (!isRealDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return expected;
+	const offset = m[10];
+	if (offset) {
+		const iso = `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${offset.toUpperCase() === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`;
+		return ok(parisWallClock(new Date(iso)));
+	}
+	return ok(`${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`);
+}
+
+/** A calendar date → `YYYY-MM-DD` (a time of day, as Excel adds, is accepted and dropped). */
+export function parseDate(raw: string): Parsed<string> {
+	const r = parseDateTime(raw);
+	return r.ok ? ok(r.value.slice(0, 10)) : r;
+}
+
+/**
+ * An enumeration: the id, or its French (or English) label, any case, with or without accents.
+ */
+export function parseEnum<T extends string>(
+	raw: string,
+	labels: Record<T, { fr: string; en: string }>
+): Parsed<T> {
+	const v = foldToken(raw);
+	for (const [id, label] of Object.entries(labels) as [T, { fr: string; en: string }][]) {
+		if (v === foldToken(id) || v === foldToken(label.fr) || v === foldToken(label.en)) return ok(id);
+	}
+	const list = Object.values<{ fr: string; en: string }>(labels);
+	return fail(
+		`une de ces valeurs : ${list.map((l) => l.fr).join(', ')}`,
+		`one of: ${list.map((l) => l.en).join(', ')}`
+	);
+}
+
+/** Round: `1`, `2`, `R1`, `Relève 2`. */
+export function parseReleve(raw: string): Parsed<1 | 2> {
+	const m = /^(?:r|releve|round)?_?([12])$/.exec(foldToken(raw));
+	if (!m) return fail('le numéro de relève : 1 ou 2 (ex. « Relève 2 », « R1 »)', 'the round: 1 or 2 (e.g. "Relève 2", "R1")');
+	return ok(Number(m[1]) as 1 | 2);
+}
+
+/** SIREN as given, spaces removed. Its validity (9 digits, Luhn) is rule R13, a flag. */
+export function parseSiren(raw: string): Parsed<string> {
+	return ok(raw.replace(GROUP_SPACES, ''));
+}
+
+/** SIRET: 14 digits once spaces are removed. */
+export function parseSiret(raw: string): Parsed<string> {
+	const v = raw.replace(GROUP_SPACES, '');
+	if (!/^\d{14}$/.test(v)) return fail('un SIRET de 14 chiffres', 'a 14-digit SIRET');
+	return ok(v);
+}
+
+/** French postal code: five digits (a four-digit code lost its leading zero in Excel). */
+export function parsePostalCode(raw: string): Parsed<string> {
+	const v = raw.replace(GROUP_SPACES, '');
+	if (/^\d{5}$/.test(v)) return ok(v);
+	if (/^\d{4}$/.test(v)) return ok(`0${v}`);
+	return fail('un code postal à 5 chiffres (ex. 75011)', 'a five-digit postal code (e.g. 75011)');
+}
+
+/** Luhn check used by SIREN and SIRET. */
+export function luhnValid(digits: string): boolean {
+	if (!/^\d+$/.test(digits)) return false;
+	let sum = 0;
+	for (let i = 0; i < digits.length; i++) {
+		let n = Number(digits[digits.length - 1 - i]);
+		if (i % 2 === 1) {
+			n *= 2;
+			if (n > 9) n -= 9;
+		}
+		sum += n;
+	}
+	return sum % 10 === 0;
+}
+
+export function sirenValid(siren: string): boolean {
+	return /^\d{9}$/.test(siren) && luhnValid(siren);
+}
+
+/** A decimal number within bounds (e.g. an expert score 0–20). */
+export function parseBoundedDecimal(raw: string, delimiter: Delimiter, min: number, max: number): Parsed<string> {
+	const r = parseDecimal(raw, delimiter);
+	if (!r.ok || Number(r.value) < min || Number(r.value) > max) {
+		return fail(`un nombre entre ${min} et ${max}`, `a number between ${min} and ${max}`);
+	}
+	return r;
+}
+
+export function parseBoundedInteger(raw: string, delimiter: Delimiter, min: number, max: number): Parsed<number> {
+	const r = parseInteger(raw, delimiter, min < 0);
+	if (!r.ok || r.value < min || r.value > max) {
+		return fail(`un nombre entier entre ${min} et ${max}`, `a whole number between ${min} and ${max}`);
+	}
+	return r;
+}
+
+/** Text: trimmed, internal line breaks normalised to `\n`. */
+export function parseText(raw: string): Parsed<string> {
+	return ok(raw.replace(/\r\n?/g, '\n').trim());
+}

@@ -1,0 +1,289 @@
+/**
+ * The three export kinds (exports.md §2–§4): their columns, their keys and one zod schema
+ * per kind. The same schemas check a file in the browser preview and on the server.
+ */
+import { z } from 'zod';
+import {
+	AGREEMENT_STATUS_LABELS,
+	APPLICATION_STATUS_LABELS,
+	DNSH_OBJECTIVES,
+	REPORT_TYPE_LABELS
+} from './programme';
+import { parseBrickList } from './bricks';
+import {
+	parseAmount,
+	parseBoolean,
+	parseBoundedDecimal,
+	parseBoundedInteger,
+	parseDate,
+	parseDateTime,
+	parseDecimal,
+	parseEnum,
+	parseInteger,
+	parsePostalCode,
+	parseReleve,
+	parseSiren,
+	parseSiret,
+	parseText,
+	type Delimiter,
+	type Expected,
+	type Parsed
+} from './parsers';
+
+export const EXPORT_KINDS = ['candidatures', 'conventions', 'rapports'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+export const KIND_LABELS: Record<ExportKind, { fr: string; en: string }> = {
+	candidatures: { fr: 'Candidatures', en: 'Applications' },
+	conventions: { fr: 'Conventions', en: 'Grant agreements' },
+	rapports: { fr: 'Rapports', en: 'Reports' }
+};
+
+export type ColumnType =
+	| 'text'
+	| 'amount'
+	| 'integer'
+	| 'decimal'
+	| 'date'
+	| 'datetime'
+	| 'boolean'
+	| 'bricks'
+	| 'releve'
+	| 'siren'
+	| 'siret'
+	| 'postal'
+	| 'dnsh'
+	| 'score'
+	| 'trl'
+	| 'application_status'
+	| 'agreement_status'
+	| 'report_type';
+
+export interface ColumnDef {
+	id: string;
+	type: ColumnType;
+	required: boolean;
+	/** SQL type of the stored column. */
+	sql: string;
+}
+
+const col = (id: string, type: ColumnType, required: boolean): ColumnDef => ({ id, type, required, sql: SQL_TYPES[type] });
+
+const SQL_TYPES: Record<ColumnType, string> = {
+	text: 'VARCHAR',
+	amount: 'DECIMAL(14,2)',
+	integer: 'INTEGER',
+	decimal: 'DECIMAL(12,2)',
+	date: 'DATE',
+	datetime: 'TIMESTAMP',
+	boolean: 'BOOLEAN',
+	bricks: 'VARCHAR[]',
+	releve: 'INTEGER',
+	siren: 'VARCHAR',
+	siret: 'VARCHAR',
+	postal: 'VARCHAR',
+	dnsh: 'INTEGER',
+	score: 'DECIMAL(4,2)',
+	trl: 'INTEGER',
+	application_status: 'VARCHAR',
+	agreement_status: 'VARCHAR',
+	report_type: 'VARCHAR'
+};
+
+export const COLUMNS: Record<ExportKind, readonly ColumnDef[]> = {
+	candidatures: [
+		col('numero_dossier', 'text', true),
+		col('releve', 'releve', true),
+		col('date_depot', 'datetime', true),
+		col('statut', 'application_status', true),
+		col('raison_sociale', 'text', true),
+		col('siren', 'siren', true),
+		col('code_postal', 'postal', true),
+		col('titre_projet', 'text', true),
+		col('briques', 'bricks', true),
+		col('depenses_salaires', 'amount', true),
+		col('frais_connexes', 'amount', true),
+		col('couts_sous_traitance', 'amount', true),
+		col('couts_refacturation_interne', 'amount', true),
+		col('assiette_eligible', 'amount', true),
+		col('aide_demandee', 'amount', true),
+		col('duree_mois', 'integer', true),
+		col('effectif', 'integer', true),
+		col('chiffre_affaires', 'amount', true),
+		col('total_bilan', 'amount', true),
+		col('aides_minimis_3_ans', 'amount', true),
+		col('background_ouvert', 'boolean', true),
+		col('foreground_ouvert', 'boolean', true),
+		col('emplois_prevus', 'integer', true),
+		col('ca_prevu', 'amount', true),
+		...DNSH_OBJECTIVES.map((o) => col(`dnsh_${o}`, 'dnsh', true)),
+		col('siret', 'siret', false),
+		col('region', 'text', false),
+		col('site_web', 'text', false),
+		col('resume', 'text', false),
+		col('licence_envisagee', 'text', false),
+		col('dnsh_solution_reference', 'text', false),
+		col('dnsh_justification', 'text', false),
+		col('score_expertise', 'score', false)
+	],
+	conventions: [
+		col('numero_convention', 'text', true),
+		col('numero_dossier', 'text', true),
+		col('date_signature', 'date', true),
+		col('assiette_retenue', 'amount', true),
+		col('montant_aide', 'amount', true),
+		col('date_debut', 'date', true),
+		col('date_fin', 'date', true),
+		col('statut', 'agreement_status', true),
+		col('montant_avance', 'amount', false),
+		col('date_avance', 'date', false),
+		col('montant_solde', 'amount', false),
+		col('date_solde', 'date', false)
+	],
+	rapports: [
+		col('numero_dossier', 'text', true),
+		col('type_rapport', 'report_type', true),
+		col('date_rapport', 'date', true),
+		col('depenses_realisees', 'amount', true),
+		col('emplois_crees', 'decimal', true),
+		col('ca_genere', 'amount', true),
+		col('ca_prevu_3_ans', 'amount', false),
+		col('briques_integrees', 'bricks', false),
+		col('depot_code_url', 'text', false),
+		col('licence', 'text', false),
+		col('publication_effective', 'boolean', false),
+		col('contributions_amont', 'integer', false),
+		col('trl', 'trl', false),
+		col('commentaire', 'text', false)
+	]
+};
+
+/** The columns whose values together identify a row, per kind. */
+export const KEYS: Record<ExportKind, readonly string[]> = {
+	candidatures: ['numero_dossier'],
+	conventions: ['numero_convention'],
+	rapports: ['numero_dossier', 'type_rapport', 'date_rapport']
+};
+
+export function requiredColumns(kind: ExportKind): string[] {
+	return COLUMNS[kind].filter((c) => c.required).map((c) => c.id);
+}
+
+/** Parse one cell of a column type. */
+export function parseCell(type: ColumnType, raw: string, delimiter: Delimiter): Parsed<unknown> {
+	switch (type) {
+		case 'text':
+			return parseText(raw);
+		case 'amount':
+			return parseAmount(raw, delimiter);
+		case 'integer':
+			return parseInteger(raw, delimiter);
+		case 'decimal':
+			return parseDecimal(raw, delimiter);
+		case 'date':
+			return parseDate(raw);
+		case 'datetime':
+			return parseDateTime(raw);
+		case 'boolean':
+			return parseBoolean(raw);
+		case 'bricks': {
+			const ids = parseBrickList(raw);
+			return ids.length > 0
+				? { ok: true, value: ids }
+				: { ok: false, expected: { fr: 'une liste de briques (ex. SlapOS | Sōzu)', en: 'a list of bricks (e.g. SlapOS | Sōzu)' } };
+		}
+		case 'releve':
+			return parseReleve(raw);
+		case 'siren':
+			return parseSiren(raw);
+		case 'siret':
+			return parseSiret(raw);
+		case 'postal':
+			return parsePostalCode(raw);
+		case 'dnsh': {
+			const r = parseBoundedInteger(raw, delimiter, -2, 2);
+			return r.ok
+				? r
+				: { ok: false, expected: { fr: 'une note DNSH entre -2 et +2', en: 'a DNSH score between -2 and +2' } };
+		}
+		case 'score':
+			return parseBoundedDecimal(raw, delimiter, 0, 20);
+		case 'trl':
+			return parseBoundedInteger(raw, delimiter, 1, 9);
+		case 'application_status':
+			return parseEnum(raw, APPLICATION_STATUS_LABELS);
+		case 'agreement_status':
+			return parseEnum(raw, AGREEMENT_STATUS_LABELS);
+		case 'report_type':
+			return parseEnum(raw, REPORT_TYPE_LABELS);
+	}
+}
+
+/** What a zod issue of ours carries, besides its path (the column). */
+export interface CellIssueParams {
+	expected: Expected;
+	kind: 'empty' | 'invalid';
+}
+
+const EMPTY: Expected = {
+	fr: 'une valeur : cette colonne est obligatoire',
+	en: 'a value: this column is required'
+};
+
+function cellSchema(def: ColumnDef, delimiter: Delimiter) {
+	return z
+		.string()
+		.optional()
+		.transform((raw, ctx) => {
+			const value = raw ?? '';
+			if (value.trim() === '') {
+				if (def.required) {
+					ctx.addIssue({
+						code: 'custom',
+						message: EMPTY.fr,
+						params: { expected: EMPTY, kind: 'empty' } satisfies CellIssueParams
+					});
+					return z.NEVER;
+				}
+				return null;
+			}
+			const parsed = parseCell(def.type, value, delimiter);
+			if (!parsed.ok) {
+				ctx.addIssue({
+					code: 'custom',
+					message: parsed.expected.fr,
+					params: { expected: parsed.expected, kind: 'invalid' } satisfies CellIssueParams
+				});
+				return z.NEVER;
+			}
+			return parsed.value;
+		});
+}
+
+const cache = new Map<string, z.ZodType<Record<string, unknown>, Record<string, string | undefined>>>();
+
+/** The zod schema of one row of an export kind, given the file's delimiter. */
+export function rowSchema(kind: ExportKind, delimiter: Delimiter) {
+	const key = `${kind}${delimiter}`;
+	let schema = cache.get(key);
+	if (!schema) {
+		const shape: Record<string, ReturnType<typeof cellSchema>> = {};
+		for (const def of COLUMNS[kind]) shape[def.id] = cellSchema(def, delimiter);
+		schema = z.object(shape) as unknown as z.ZodType<Record<string, unknown>, Record<string, string | undefined>>;
+		cache.set(key, schema);
+	}
+	return schema;
+}
+
+/** Kind of a file from its normalised header: the kind whose distinguishing columns are present. */
+export function detectKind(headers: readonly string[]): ExportKind | null {
+	const has = (c: string) => headers.includes(c);
+	let best: { kind: ExportKind; score: number } | null = null;
+	for (const kind of EXPORT_KINDS) {
+		const required = requiredColumns(kind);
+		const score = required.filter(has).length / required.length;
+		if (!best || score > best.score) best = { kind, score };
+	}
+	if (!best || best.score < 0.5) return null;
+	return best.kind;
+}

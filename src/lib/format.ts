@@ -1,0 +1,35 @@
+/** Number, money and date formatting for the interface (French first). */
+export type Lang = 'fr' | 'en';
+
+const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
+
+/** `1 234 567 €` in French, `€1,234,567` in English. Accepts decimal strings from the database. */
+export function formatEur(value: number | string | null | undefined, lang: Lang = 'fr', cents = false): string {
+	if (value === null || value === undefined || value === '') return '—';
+	return new Intl.NumberFormat(locale(lang), {
+		style: 'currency',
+		currency: 'EUR',
+		minimumFractionDigits: cents ? 2 : 0,
+		maximumFractionDigits: cents ? 2 : 0
+	}).format(Number(value));
+}
+
+export function formatNumber(value: number | string | null | undefined, lang: Lang = 'fr', digits = 0): string {
+	if (value === null || value === undefined || value === '') return '—';
+	return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits }).format(Number(value));
+}
+
+export function formatPercent(value: number | null | undefined, lang: Lang = 'fr', digits = 0): string {
+	if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+	return new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: digits }).format(value);
+}
+
+/** `15/04/2026` (or `15/04/2026 14:32` with `time`). Accepts `YYYY-MM-DD[ HH:MM[:SS]]` strings. */
+export function formatDate(value: string | null | undefined, lang: Lang = 'fr', time = false): string {
+	if (!value) return '—';
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?/.exec(value);
+	if (!m) return value;
+	const [, y, mo, d, h, mi] = m;
+	const date = lang === 'fr' ? `${d}/${mo}/${y}` : `${d}/${mo}/${y}`;
+	return time && h ? `${date} ${h}:${mi}` : date;
+}

@@ -1,0 +1,122 @@
+/**
+ * The DuckDB database: one file, owned by one process (DuckDB locks it). A reader
+ * connection serves queries; a writer connection, behind a queue, runs loads and other
+ * changes in transactions, so that two writes are never interleaved and readers only ever
+ * see committed snapshots.
+ */
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from './migrations';
+import { createViews } from '../figures/views';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export class DatabaseLockedError extends Error {
+	constructor(
+		readonly file: string,
+		readonly holder: string | null
+	) {
+		super(
+			`La base ${file} est ouverte par un autre processus${holder ? ` (${holder})` : ''} — sans doute le serveur du tableau de bord : arrêtez-le, ou chargez les fichiers par l’interface.`
+		);
+		this.name = 'DatabaseLockedError';
+	}
+}
+
+export function defaultDatabasePath(): string {
+	return process.env.HOX_DB || path.join('data', 'hox.duckdb');
+}
+
+export class Database {
+	private queue: Promise<unknown> = Promise.resolve();
+
+	private constructor(
+		readonly file: string,
+		private readonly instance: DuckDBInstance,
+		private readonly reader: DuckDBConnection,
+		private readonly writer: DuckDBConnection
+	) {}
+
+	static async open(file = defaultDatabasePath()): Promise<Database> {
+		if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+		let instance: DuckDBInstance;
+		try {
+			instance = await DuckDBInstance.create(file);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			if (/lock/i.test(message)) {
+				const pid = /PID (\d+)/.exec(message);
+				throw new DatabaseLockedError(file, pid ? `PID ${pid[1]}` : null);
+			}
+			throw error;
+		}
+		const writer = await instance.connect();
+		const reader = await instance.connect();
+		const db = new Database(file, instance, reader, writer);
+		await migrate(writer);
+		await createViews(writer);
+		return db;
+	}
+
+	/** Rows of a query as plain objects (BIGINT and DECIMAL come back as strings: cast in SQL). */
+	async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+		const reader = await this.reader.runAndReadAll(sql, params);
+		return reader.getRowObjectsJson() as T[];
+	}
+
+	async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+		return (await this.all<T>(sql, params))[0];
+	}
+
+	/**
+	 * Run `work` alone on the writer connection inside one transaction: it commits when
+	 * `work` resolves and rolls back when it throws. Writes are queued, never interleaved.
+	 */
+	write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+		const run = async () => {
+			await this.writer.run('BEGIN TRANSACTION');
+			try {
+				const result = await work(new Transaction(this.writer));
+				await this.writer.run('COMMIT');
+				return result;
+			} catch (error) {
+				await this.writer.run('ROLLBACK').catch(() => undefined);
+				throw error;
+			}
+		};
+		const next = this.queue.then(run, run);
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
+	/** Write everything to the database file (so a copy of the file is consistent). */
+	async checkpoint(): Promise<void> {
+		await this.write(async () => undefined);
+		await this.writer.run('CHECKPOINT');
+	}
+
+	close(): void {
+		this.reader.closeSync();
+		this.writer.closeSync();
+		this.instance.closeSync();
+	}
+}
+
+export class Transaction {
+	constructor(readonly connection: DuckDBConnection) {}
+
+	async run(sql: string, params?: Params): Promise<void> {
+		await this.connection.run(sql, params);
+	}
+
+	async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+		const reader = await this.connection.runAndReadAll(sql, params);
+		return reader.getRowObjectsJson() as T[];
+	}
+
+	async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+		return (await this.all<T>(sql, params))[0];
+	}
+}

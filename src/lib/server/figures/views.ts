@@ -1,0 +1,151 @@
+/**
+ * The one definition of every figure (exports.md §5): SQL views over the current
+ * snapshots. Pages, the CLI, the API, open data and the Bpifrance report all read these.
+ * Views are code, not data: they are recreated each time the database is opened.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+	ADVANCE_MAX_RATE,
+	AID_RATE,
+	DE_MINIMIS_CEILING_EUR,
+	ENVELOPE_EUR,
+	MAX_AID_EUR,
+	MIN_ELIGIBLE_BASE_EUR,
+	PROJECT_MONTHS,
+	ROUNDS
+} from '../../domain/programme';
+import { BRICK_IDS } from '../../domain/bricks';
+
+const current = (kind: string) => `(SELECT max(load_id) FROM current_snapshot WHERE kind = '${kind}')`;
+const brickList = `[${BRICK_IDS.map((b) => `'${b}'`).join(', ')}]`;
+const closing = (round: 1 | 2) => `TIMESTAMP '${ROUNDS[round].closes}:00'`;
+
+export const VIEWS: string[] = [
+	// Luhn check of a string of digits (SIREN, SIRET).
+	`CREATE OR REPLACE MACRO luhn_ok(s) AS
+		coalesce(regexp_full_match(s, '[0-9]+'), false) AND
+		list_sum(list_transform(range(length(s)), i ->
+			CASE WHEN i % 2 = 1
+				THEN (2 * coalesce(TRY_CAST(substr(s, length(s) - i::INTEGER, 1) AS INTEGER), 0)) % 10
+					+ (2 * coalesce(TRY_CAST(substr(s, length(s) - i::INTEGER, 1) AS INTEGER), 0)) // 10
+				ELSE coalesce(TRY_CAST(substr(s, length(s) - i::INTEGER, 1) AS INTEGER), 0)
+			END)) % 10 = 0`,
+
+	`CREATE OR REPLACE VIEW applications AS
+		SELECT * EXCLUDE (load_id) FROM candidatures_rows WHERE load_id = ${current('candidatures')}`,
+
+	`CREATE OR REPLACE VIEW reports AS
+		SELECT * EXCLUDE (load_id) FROM rapports_rows WHERE load_id = ${current('rapports')}`,
+
+	// A project's latest report: latest date_rapport; on a tie, the final report wins.
+	`CREATE OR REPLACE VIEW latest_reports AS
+		SELECT * FROM reports
+		QUALIFY row_number() OVER (
+			PARTITION BY numero_dossier
+			ORDER BY date_rapport DESC, CASE type_rapport WHEN 'final' THEN 0 ELSE 1 END, row_number
+		) = 1`,
+
+	// A payment counts as made when both its amount and its date are present.
+	`CREATE OR REPLACE VIEW agreements AS
+		SELECT c.* EXCLUDE (load_id),
+			CASE WHEN c.montant_avance IS NOT NULL AND c.date_avance IS NOT NULL THEN c.montant_avance ELSE 0 END::DECIMAL(14,2) AS advance_paid_eur,
+			CASE WHEN c.montant_solde IS NOT NULL AND c.date_solde IS NOT NULL THEN c.montant_solde ELSE 0 END::DECIMAL(14,2) AS balance_paid_eur,
+			(advance_paid_eur + balance_paid_eur)::DECIMAL(14,2) AS paid_eur,
+			c.statut <> 'resiliee' AS is_funded,
+			-- A terminated grant commits only what was paid.
+			(CASE WHEN c.statut <> 'resiliee' THEN c.montant_aide ELSE paid_eur END)::DECIMAL(14,2) AS committed_eur,
+			(committed_eur - paid_eur)::DECIMAL(14,2) AS to_pay_eur,
+			c.numero_dossier IN (SELECT numero_dossier FROM applications) AS has_application
+		FROM conventions_rows c WHERE c.load_id = ${current('conventions')}`,
+
+	// Funded projects: agreements not terminated, with their application and latest report.
+	`CREATE OR REPLACE VIEW funded_projects AS
+		SELECT g.numero_convention, g.numero_dossier, g.has_application, g.statut AS statut_convention,
+			g.montant_aide, g.committed_eur, g.paid_eur, g.to_pay_eur,
+			a.releve, a.raison_sociale, a.region_name, a.briques, a.emplois_prevus, a.ca_prevu,
+			a.background_ouvert, a.foreground_ouvert,
+			r.emplois_crees, r.ca_genere, r.ca_prevu_3_ans, r.date_rapport AS date_dernier_rapport,
+			r.type_rapport AS type_dernier_rapport,
+			coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '' AS published
+		FROM agreements g
+		LEFT JOIN applications a USING (numero_dossier)
+		LEFT JOIN latest_reports r USING (numero_dossier)
+		WHERE g.is_funded`,
+
+	// Rules R1–R13, per application, with the values that triggered each flag.
+	`CREATE OR REPLACE VIEW application_flags AS
+		WITH a AS (SELECT * FROM applications),
+		checks AS (
+			SELECT numero_dossier, 'R1' AS rule, assiette_eligible < ${MIN_ELIGIBLE_BASE_EUR} AS failed,
+				to_json({assiette_eligible: assiette_eligible, minimum: ${MIN_ELIGIBLE_BASE_EUR}}) AS detail FROM a
+			UNION ALL SELECT numero_dossier, 'R2', aide_demandee > least(assiette_eligible * ${AID_RATE}, ${MAX_AID_EUR}),
+				to_json({aide_demandee: aide_demandee, plafond: least(assiette_eligible * ${AID_RATE}, ${MAX_AID_EUR})::DECIMAL(14,2)}) FROM a
+			UNION ALL SELECT numero_dossier, 'R3',
+				len(briques) NOT BETWEEN 1 AND 2 OR len(list_filter(briques, b -> NOT list_contains(${brickList}, b))) > 0,
+				to_json({briques: briques, hors_programme: list_filter(briques, b -> NOT list_contains(${brickList}, b))}) FROM a
+			UNION ALL SELECT numero_dossier, 'R4',
+				NOT (effectif < 250 AND (chiffre_affaires <= 50000000 OR total_bilan <= 43000000)),
+				to_json({effectif: effectif, chiffre_affaires: chiffre_affaires, total_bilan: total_bilan}) FROM a
+			UNION ALL SELECT numero_dossier, 'R5', aides_minimis_3_ans + aide_demandee > ${DE_MINIMIS_CEILING_EUR},
+				to_json({aides_minimis_3_ans: aides_minimis_3_ans, aide_demandee: aide_demandee, total: aides_minimis_3_ans + aide_demandee, plafond: ${DE_MINIMIS_CEILING_EUR}}) FROM a
+			UNION ALL SELECT numero_dossier, 'R6', couts_sous_traitance >= assiette_eligible * 0.2,
+				to_json({couts_sous_traitance: couts_sous_traitance, limite: (assiette_eligible * 0.2)::DECIMAL(14,2)}) FROM a
+			UNION ALL SELECT numero_dossier, 'R7', couts_refacturation_interne >= depenses_salaires * 0.3,
+				to_json({couts_refacturation_interne: couts_refacturation_interne, limite: (depenses_salaires * 0.3)::DECIMAL(14,2)}) FROM a
+			UNION ALL SELECT numero_dossier, 'R8', abs(frais_connexes - depenses_salaires * 0.2) > 1,
+				to_json({frais_connexes: frais_connexes, attendu: (depenses_salaires * 0.2)::DECIMAL(14,2)}) FROM a
+			UNION ALL SELECT numero_dossier, 'R9',
+				abs(assiette_eligible - (depenses_salaires + frais_connexes + couts_sous_traitance + couts_refacturation_interne)) > 1,
+				to_json({assiette_eligible: assiette_eligible, somme: depenses_salaires + frais_connexes + couts_sous_traitance + couts_refacturation_interne}) FROM a
+			UNION ALL SELECT numero_dossier, 'R10', duree_mois <> ${PROJECT_MONTHS},
+				to_json({duree_mois: duree_mois, attendu: ${PROJECT_MONTHS}}) FROM a
+			UNION ALL SELECT numero_dossier, 'R11',
+				date_trunc('minute', date_depot) > CASE releve WHEN 1 THEN ${closing(1)} ELSE ${closing(2)} END,
+				to_json({date_depot: date_depot, cloture: CASE releve WHEN 1 THEN ${closing(1)} ELSE ${closing(2)} END}) FROM a
+			UNION ALL SELECT numero_dossier, 'R12',
+				-2 IN (dnsh_attenuation, dnsh_adaptation, dnsh_eau, dnsh_economie_circulaire, dnsh_pollution, dnsh_biodiversite),
+				to_json({attenuation: dnsh_attenuation, adaptation: dnsh_adaptation, eau: dnsh_eau, economie_circulaire: dnsh_economie_circulaire, pollution: dnsh_pollution, biodiversite: dnsh_biodiversite}) FROM a
+			UNION ALL SELECT numero_dossier, 'R13', NOT (length(siren) = 9 AND luhn_ok(siren)),
+				to_json({siren: siren}) FROM a
+		)
+		SELECT numero_dossier, rule, detail::VARCHAR AS detail FROM checks WHERE failed`,
+
+	// Rules R14–R16, per agreement.
+	`CREATE OR REPLACE VIEW agreement_flags AS
+		WITH checks AS (
+			SELECT numero_convention, numero_dossier, 'R14' AS rule,
+				montant_aide > least(assiette_retenue * ${AID_RATE}, ${MAX_AID_EUR}) AS failed,
+				to_json({montant_aide: montant_aide, plafond: least(assiette_retenue * ${AID_RATE}, ${MAX_AID_EUR})::DECIMAL(14,2)}) AS detail
+			FROM agreements
+			UNION ALL SELECT numero_convention, numero_dossier, 'R15',
+				coalesce(montant_avance, 0) > montant_aide * ${ADVANCE_MAX_RATE},
+				to_json({montant_avance: montant_avance, plafond: (montant_aide * ${ADVANCE_MAX_RATE})::DECIMAL(14,2)})
+			FROM agreements
+			UNION ALL SELECT numero_convention, numero_dossier, 'R16', paid_eur > montant_aide,
+				to_json({verse: paid_eur, montant_aide: montant_aide})
+			FROM agreements
+		)
+		SELECT numero_convention, numero_dossier, rule, detail::VARCHAR AS detail FROM checks WHERE failed`,
+
+	// Programme totals against the envelope (R17 reads this).
+	`CREATE OR REPLACE VIEW programme_totals AS
+		WITH t AS (SELECT
+			(SELECT coalesce(sum(aide_demandee), 0) FROM applications) AS requested_eur,
+			(SELECT coalesce(sum(committed_eur), 0) FROM agreements) AS committed_eur,
+			(SELECT coalesce(sum(paid_eur), 0) FROM agreements) AS paid_eur)
+		SELECT ${ENVELOPE_EUR}::DECIMAL(14,2) AS envelope_eur, requested_eur::DECIMAL(14,2) AS requested_eur,
+			committed_eur::DECIMAL(14,2) AS committed_eur, paid_eur::DECIMAL(14,2) AS paid_eur,
+			(${ENVELOPE_EUR} - committed_eur)::DECIMAL(14,2) AS remaining_eur
+		FROM t`,
+
+	// Orphans: agreements and reports naming an application not in the current snapshot.
+	`CREATE OR REPLACE VIEW orphans AS
+		SELECT 'conventions' AS kind, numero_dossier, numero_convention AS reference, row_number FROM agreements WHERE NOT has_application
+		UNION ALL
+		SELECT 'rapports', numero_dossier, type_rapport || ' ' || strftime(date_rapport, '%Y-%m-%d'), row_number FROM reports
+		WHERE numero_dossier NOT IN (SELECT numero_dossier FROM applications)`
+];
+
+export async function createViews(connection: DuckDBConnection): Promise<void> {
+	for (const sql of VIEWS) await connection.run(sql);
+}

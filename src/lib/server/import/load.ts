@@ -1,0 +1,252 @@
+/**
+ * Import pipeline (exports.md §1, §6): decode → parse → check → load, all or nothing.
+ * Every file given in one call is checked; if any has an error, nothing is loaded and every
+ * error is reported. Otherwise each file replaces the current snapshot of its kind, in one
+ * transaction. Every attempt is recorded in `loads`.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkExport, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
+import { COLUMNS, KIND_LABELS, type ExportKind } from '../../domain/schemas';
+import { resolveRegion } from '../../domain/regions';
+import type { Database, Transaction } from '../db/database';
+
+export interface ImportInput {
+	name: string;
+	bytes: Uint8Array;
+}
+
+export interface ImportOptions {
+	actor: string;
+	source: 'cli' | 'web' | 'api';
+	dryRun?: boolean;
+}
+
+export interface FileOutcome {
+	file: string;
+	kind: ExportKind | null;
+	sha256: string;
+	bytes: number;
+	encoding: string | null;
+	delimiter: string | null;
+	rows: number;
+	unknownColumns: string[];
+	errors: ImportIssue[];
+	warnings: ImportIssue[];
+	loadId: number | null;
+}
+
+export interface ImportResult {
+	ok: boolean;
+	dryRun: boolean;
+	batchId: string;
+	files: FileOutcome[];
+	errors: ImportIssue[];
+	warnings: ImportIssue[];
+}
+
+/** How many snapshots of each kind are kept for undo. */
+export const SNAPSHOTS_KEPT = 10;
+
+export function sha256Hex(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Files given together: at most one per kind. */
+function crossFileErrors(checked: CheckedExport[]): ImportIssue[] {
+	const errors: ImportIssue[] = [];
+	const byKind = new Map<ExportKind, string>();
+	for (const c of checked) {
+		if (!c.kind) continue;
+		const first = byKind.get(c.kind);
+		if (first) {
+			errors.push({
+				file: c.file,
+				row: null,
+				column: null,
+				value: null,
+				code: 'kind_repeated',
+				category: 'structure',
+				message: {
+					fr: `Deux exports ${KIND_LABELS[c.kind].fr.toLowerCase()} dans le même chargement (${first} et ${c.file}) : un export est une photographie complète, chargez-en un seul.`,
+					en: `Two ${KIND_LABELS[c.kind].en.toLowerCase()} exports in one load (${first} and ${c.file}): an export is a full snapshot, load only one.`
+				}
+			});
+		} else byKind.set(c.kind, c.file);
+	}
+	return errors;
+}
+
+/** Agreements and reports that name an application absent from the applications snapshot. */
+async function orphanWarnings(db: Database, checked: CheckedExport[]): Promise<Map<string, ImportIssue[]>> {
+	const result = new Map<string, ImportIssue[]>();
+	const candidatures = checked.find((c) => c.kind === 'candidatures');
+	let known: Set<string>;
+	if (candidatures) known = new Set(candidatures.rows.map((r) => String(r.numero_dossier)));
+	else known = new Set((await db.all<{ d: string }>('SELECT numero_dossier AS d FROM applications')).map((r) => r.d));
+	for (const c of checked) {
+		if (c.kind !== 'conventions' && c.kind !== 'rapports') continue;
+		const list: ImportIssue[] = [];
+		for (const r of c.rows) {
+			const dossier = String(r.numero_dossier);
+			if (known.has(dossier)) continue;
+			list.push({
+				file: c.file,
+				row: r.__row,
+				column: 'numero_dossier',
+				value: dossier,
+				code: 'orphan',
+				category: 'content',
+				message: {
+					fr: `Le dossier ${dossier} n’est pas dans l’export des candidatures chargé : ${c.kind === 'conventions' ? 'cette convention est chargée mais ne sera rattachée' : 'ce rapport est chargé mais ne sera rattaché'} à aucune candidature.`,
+					en: `Application ${dossier} is not in the loaded applications export: this ${c.kind === 'conventions' ? 'agreement' : 'report'} is loaded but attached to no application.`
+				}
+			});
+		}
+		result.set(c.file, list);
+	}
+	return result;
+}
+
+function csvField(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	const s = Array.isArray(value) ? value.join('|') : String(value);
+	return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** The SQL expression casting a staged VARCHAR column to its stored type. */
+function castExpression(id: string, sql: string): string {
+	if (sql === 'VARCHAR[]') return `CASE WHEN ${id} IS NULL THEN NULL ELSE string_split(${id}, '|') END`;
+	if (sql === 'VARCHAR') return id;
+	return `CAST(${id} AS ${sql})`;
+}
+
+/** Bulk-insert parsed rows as a new snapshot, through a staged CSV that DuckDB reads natively. */
+async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, rows: ParsedRow[]): Promise<void> {
+	const defs = COLUMNS[kind];
+	const staged = path.join(os.tmpdir(), `hox-${process.pid}-${randomUUID()}.csv`);
+	const extra = kind === 'candidatures' ? ['region_name'] : [];
+	const header = ['row_number', ...defs.map((d) => d.id), ...extra];
+	const fd = fs.openSync(staged, 'w');
+	try {
+		fs.writeSync(fd, header.join(',') + '\n');
+		let chunk: string[] = [];
+		for (const row of rows) {
+			const fields = [String(row.__row), ...defs.map((d) => csvField(row[d.id]))];
+			if (kind === 'candidatures') fields.push(csvField(resolveRegion(row.region as string | null, String(row.code_postal))));
+			chunk.push(fields.join(','));
+			if (chunk.length >= 5000) {
+				fs.writeSync(fd, chunk.join('\n') + '\n');
+				chunk = [];
+			}
+		}
+		if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
+	} finally {
+		fs.closeSync(fd);
+	}
+	try {
+		const columns = header.map((h) => `'${h}': 'VARCHAR'`).join(', ');
+		const select = [
+			`${loadId}::BIGINT`,
+			'CAST(row_number AS INTEGER)',
+			...defs.map((d) => castExpression(d.id, d.sql)),
+			...extra
+		];
+		await tx.run(
+			`INSERT INTO ${kind}_rows (load_id, ${header.join(', ')})
+			 SELECT ${select.join(', ')} FROM read_csv('${staged.replace(/'/g, "''")}',
+				header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}},
+				allow_quoted_nulls = false, strict_mode = true, parallel = false)`
+		);
+	} finally {
+		fs.rmSync(staged, { force: true });
+	}
+}
+
+async function recordLoad(
+	tx: Transaction,
+	batchId: string,
+	options: ImportOptions,
+	f: FileOutcome,
+	outcome: 'loaded' | 'refused'
+): Promise<number> {
+	const issues = [...f.errors.slice(0, 200), ...f.warnings.slice(0, 200)];
+	const row = await tx.one<{ id: number }>(
+		`INSERT INTO loads (batch_id, kind, actor, source, file_name, sha256, bytes, encoding, delimiter, rows, outcome, error_count, warning_count, issues)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::JSON) RETURNING load_id::INTEGER AS id`,
+		[
+			batchId,
+			f.kind,
+			options.actor,
+			options.source,
+			f.file,
+			f.sha256,
+			f.bytes,
+			f.encoding,
+			f.delimiter,
+			f.rows,
+			outcome,
+			f.errors.length,
+			f.warnings.length,
+			JSON.stringify(issues)
+		]
+	);
+	return Number(row!.id);
+}
+
+/** Point the current snapshot of a kind at a load, and drop snapshots too old to restore. */
+export async function setCurrentSnapshot(tx: Transaction, kind: ExportKind, loadId: number): Promise<void> {
+	await tx.run(`DELETE FROM current_snapshot WHERE kind = $1`, [kind]);
+	await tx.run(`INSERT INTO current_snapshot VALUES ($1, $2, current_timestamp)`, [kind, loadId]);
+	await tx.run(
+		`DELETE FROM ${kind}_rows WHERE load_id NOT IN (
+			SELECT load_id FROM loads WHERE kind = $1 AND outcome = 'loaded' ORDER BY load_id DESC LIMIT ${SNAPSHOTS_KEPT}
+		) AND load_id <> $2`,
+		[kind, loadId]
+	);
+}
+
+export async function importExports(db: Database, inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
+	const batchId = randomUUID();
+	const checked = inputs.map((input) => checkExport(input.name, input.bytes));
+	const cross = crossFileErrors(checked);
+	const orphans = checked.every((c) => c.errors.length === 0) && cross.length === 0 ? await orphanWarnings(db, checked) : new Map();
+	const files: FileOutcome[] = checked.map((c, i) => ({
+		file: c.file,
+		kind: c.kind,
+		sha256: sha256Hex(inputs[i]!.bytes),
+		bytes: inputs[i]!.bytes.byteLength,
+		encoding: c.encoding,
+		delimiter: c.delimiter,
+		rows: c.rowCount,
+		unknownColumns: c.unknownColumns,
+		errors: [...c.errors, ...cross.filter((e) => e.file === c.file)],
+		warnings: [...c.warnings, ...(orphans.get(c.file) ?? [])],
+		loadId: null
+	}));
+	const errors = files.flatMap((f) => f.errors);
+	const warnings = files.flatMap((f) => f.warnings);
+	const ok = errors.length === 0 && files.length > 0;
+	const result: ImportResult = { ok, dryRun: !!options.dryRun, batchId, files, errors, warnings };
+	if (options.dryRun) return result;
+
+	if (!ok) {
+		// The refusal is recorded; the data stays exactly as it was.
+		await db.write(async (tx) => {
+			for (const f of files) f.loadId = await recordLoad(tx, batchId, options, f, 'refused');
+		});
+		return result;
+	}
+	await db.write(async (tx) => {
+		for (let i = 0; i < files.length; i++) {
+			const f = files[i]!;
+			const kind = f.kind!;
+			f.loadId = await recordLoad(tx, batchId, options, f, 'loaded');
+			await insertRows(tx, kind, f.loadId, checked[i]!.rows);
+			await setCurrentSnapshot(tx, kind, f.loadId);
+		}
+	});
+	return result;
+}
