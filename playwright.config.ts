@@ -4,11 +4,11 @@ const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	testMatch: '**/*.test.ts',
 	timeout: 60_000,
 	fullyParallel: false,
 	workers: 1,
 	reporter: process.env.CI ? [['list']] : [['list']],
-	globalSetup: './tests/e2e/global-setup.ts',
 	use: {
 		baseURL: `http://127.0.0.1:${PORT}`,
 		launchOptions: {
@@ -25,7 +25,7 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: `node build`,
+		command: `tsx tests/e2e/serve.ts`,
 		url: `http://127.0.0.1:${PORT}/`,
 		reuseExistingServer: false,
 		timeout: 60_000,

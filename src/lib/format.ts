@@ -1,5 +1,5 @@
-/** Number, money and date formatting for the interface (French first). */
-export type Lang = 'fr' | 'en';
+/** Number, money and date formatting for the interface (French first: `1 234 567 €`, `15/04/2026`). */
+import type { Lang } from './i18n';
 
 const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
@@ -24,12 +24,11 @@ export function formatPercent(value: number | null | undefined, lang: Lang = 'fr
 	return new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: digits }).format(value);
 }
 
-/** `15/04/2026` (or `15/04/2026 14:32` with `time`). Accepts `YYYY-MM-DD[ HH:MM[:SS]]` strings. */
-export function formatDate(value: string | null | undefined, lang: Lang = 'fr', time = false): string {
+/** `15/04/2026` (or `15/04/2026 14:32` with `time`), from `YYYY-MM-DD[ HH:MM[:SS]]` strings. */
+export function formatDate(value: string | null | undefined, _lang: Lang = 'fr', time = false): string {
 	if (!value) return '—';
 	const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?/.exec(value);
 	if (!m) return value;
 	const [, y, mo, d, h, mi] = m;
-	const date = lang === 'fr' ? `${d}/${mo}/${y}` : `${d}/${mo}/${y}`;
-	return time && h ? `${date} ${h}:${mi}` : date;
+	return time && h ? `${d}/${mo}/${y} ${h}:${mi}` : `${d}/${mo}/${y}`;
 }
