@@ -1,0 +1,173 @@
+/** Rules R1–R17 with their boundaries (programme.md), through the real import and views. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db/database';
+import { computeKpis } from '../../src/lib/server/figures/kpis';
+import { agreement, application, load, openTempDb, type RowValues } from './fixtures';
+
+let db: Database;
+beforeAll(async () => {
+	db = await openTempDb();
+});
+afterAll(() => db.close());
+
+/** Load one application (and optional agreements) and return the rules it breaks. */
+async function flagsOf(overrides: RowValues, agreements?: RowValues[]): Promise<string[]> {
+	const result = await load(db, {
+		candidatures: [application(overrides)],
+		conventions: agreements ?? [agreement({ montant_avance: '', date_avance: '' })]
+	});
+	expect(result.errors).toEqual([]);
+	const kpis = await computeKpis(db);
+	return kpis.rule_flags.map((f) => f.rule);
+}
+
+describe('application rules', () => {
+	it('a clean application breaks no rule (aid exactly 80 %, base exactly 125 000 €)', async () => {
+		expect(await flagsOf({})).toEqual([]);
+	});
+
+	it('R1: eligible base ≥ 125 000 €', async () => {
+		const base = (v: string, sub: string) => ({ assiette_eligible: v, depenses_salaires: '100000', frais_connexes: '20000', couts_sous_traitance: sub, aide_demandee: '90000' });
+		expect(await flagsOf(base('125000', '5000'))).not.toContain('R1');
+		expect(await flagsOf(base('124999.99', '4999.99'))).toContain('R1');
+	});
+
+	it('R2: aid ≤ min(80 % of the base, 100 000 €)', async () => {
+		expect(await flagsOf({ aide_demandee: '100000' })).not.toContain('R2');
+		expect(await flagsOf({ aide_demandee: '100000.01' })).toContain('R2');
+		// 80 % of 130 000 is 104 000, but the cap is 100 000.
+		const big = { depenses_salaires: '100000', frais_connexes: '20000', couts_sous_traitance: '10000', assiette_eligible: '130000' };
+		expect(await flagsOf({ ...big, aide_demandee: '100000' })).not.toContain('R2');
+		expect(await flagsOf({ ...big, aide_demandee: '104000' })).toContain('R2');
+		// Exactly 80 % under the cap.
+		const small = { depenses_salaires: '100000', frais_connexes: '20000', couts_sous_traitance: '5000', assiette_eligible: '125000' };
+		expect(await flagsOf({ ...small, aide_demandee: '99999.99' })).not.toContain('R2');
+	});
+
+	it('R3: one or two bricks, all among the seven', async () => {
+		expect(await flagsOf({ briques: 'SlapOS' })).not.toContain('R3');
+		expect(await flagsOf({ briques: 'SlapOS|Sozu' })).not.toContain('R3');
+		expect(await flagsOf({ briques: 'SlapOS|Sozu|Biscuit' })).toContain('R3');
+		expect(await flagsOf({ briques: 'Patrowl' })).toContain('R3');
+		expect(await flagsOf({ briques: 'SlapOS + XCP-ng' })).toContain('R3');
+	});
+
+	it('R4: SME — headcount 249/250, turnover and balance sheet at the limits', async () => {
+		expect(await flagsOf({ effectif: '249' })).not.toContain('R4');
+		expect(await flagsOf({ effectif: '250' })).toContain('R4');
+		expect(await flagsOf({ effectif: '100', chiffre_affaires: '50000000', total_bilan: '99000000' })).not.toContain('R4');
+		expect(await flagsOf({ effectif: '100', chiffre_affaires: '99000000', total_bilan: '43000000' })).not.toContain('R4');
+		expect(await flagsOf({ effectif: '100', chiffre_affaires: '50000000.01', total_bilan: '43000000.01' })).toContain('R4');
+	});
+
+	it('R5: de minimis ≤ 300 000 € over 3 years with the aid requested', async () => {
+		expect(await flagsOf({ aides_minimis_3_ans: '200000' })).not.toContain('R5');
+		expect(await flagsOf({ aides_minimis_3_ans: '200000.01' })).toContain('R5');
+	});
+
+	it('R6: subcontracting < 20 % of the base (exactly 20 % is flagged)', async () => {
+		const base = (sub: number) => ({
+			depenses_salaires: '100000',
+			frais_connexes: '20000',
+			couts_sous_traitance: String(sub),
+			assiette_eligible: String(120000 + sub),
+			aide_demandee: '100000'
+		});
+		expect(await flagsOf(base(29999))).not.toContain('R6');
+		expect(await flagsOf(base(30000))).toContain('R6');
+	});
+
+	it('R7: internal re-invoicing < 30 % of salaries', async () => {
+		const base = (ri: string) => ({
+			depenses_salaires: '100000',
+			frais_connexes: '20000',
+			couts_sous_traitance: '0',
+			couts_refacturation_interne: ri,
+			assiette_eligible: String(120000 + Number(ri)),
+			aide_demandee: '100000'
+		});
+		expect(await flagsOf(base('29999.99'))).not.toContain('R7');
+		expect(await flagsOf(base('30000'))).toContain('R7');
+	});
+
+	it('R8: related costs = 20 % of salaries ± 1 €', async () => {
+		const at = (fc: string) => ({ frais_connexes: fc, assiette_eligible: String(105000 + Number(fc)) });
+		expect(await flagsOf(at('20001'))).not.toContain('R8');
+		expect(await flagsOf(at('19999'))).not.toContain('R8');
+		expect(await flagsOf(at('20001.01'))).toContain('R8');
+		expect(await flagsOf(at('19998.99'))).toContain('R8');
+	});
+
+	it('R9: base = sum of the four ± 1 €', async () => {
+		expect(await flagsOf({ assiette_eligible: '125001' })).not.toContain('R9');
+		expect(await flagsOf({ assiette_eligible: '125001.01' })).toContain('R9');
+		expect(await flagsOf({ assiette_eligible: '124998.99' })).toContain('R9');
+	});
+
+	it('R10: 9 months', async () => {
+		expect(await flagsOf({ duree_mois: '12' })).toContain('R10');
+		expect(await flagsOf({ duree_mois: '8' })).toContain('R10');
+	});
+
+	it('R11: filed during the closing minute counts; a minute later does not', async () => {
+		expect(await flagsOf({ releve: '2', date_depot: '30/04/2026 23:59:59' })).not.toContain('R11');
+		expect(await flagsOf({ releve: '2', date_depot: '01/05/2026 00:00' })).toContain('R11');
+		expect(await flagsOf({ releve: '1', date_depot: '2024-07-31 23:59' })).not.toContain('R11');
+		expect(await flagsOf({ releve: '1', date_depot: '2024-08-01 00:00:00' })).toContain('R11');
+		// A UTC time is read in Paris time: 21:59Z is 23:59 in summer.
+		expect(await flagsOf({ releve: '1', date_depot: '2024-07-31T21:59:30Z' })).not.toContain('R11');
+		expect(await flagsOf({ releve: '1', date_depot: '2024-07-31T22:00:00Z' })).toContain('R11');
+	});
+
+	it('R12: any DNSH objective at −2', async () => {
+		expect(await flagsOf({ dnsh_eau: '-1' })).not.toContain('R12');
+		expect(await flagsOf({ dnsh_eau: '-2' })).toContain('R12');
+	});
+
+	it('R13: SIREN of 9 digits passing Luhn', async () => {
+		expect(await flagsOf({ siren: '732 829 320' })).not.toContain('R13');
+		expect(await flagsOf({ siren: '732829321' })).toContain('R13');
+		expect(await flagsOf({ siren: '73282932' })).toContain('R13');
+		expect(await flagsOf({ siren: 'ABCDEFGHI' })).toContain('R13');
+	});
+});
+
+describe('agreement and programme rules', () => {
+	it('R14: grant ≤ min(80 % of the retained base, 100 000 €)', async () => {
+		expect(await flagsOf({}, [agreement({ assiette_retenue: '125000', montant_aide: '100000', montant_avance: '' })])).not.toContain('R14');
+		expect(await flagsOf({}, [agreement({ assiette_retenue: '120000', montant_aide: '96000.01', montant_avance: '' })])).toContain('R14');
+		expect(await flagsOf({}, [agreement({ assiette_retenue: '200000', montant_aide: '100000.01', montant_avance: '' })])).toContain('R14');
+	});
+
+	it('R15: advance ≤ 30 % of the grant (exactly 30 % passes)', async () => {
+		expect(await flagsOf({}, [agreement({ montant_avance: '30000' })])).not.toContain('R15');
+		expect(await flagsOf({}, [agreement({ montant_avance: '30000.01' })])).toContain('R15');
+	});
+
+	it('R16: advance + balance paid ≤ grant', async () => {
+		const paid = (solde: string) => agreement({ montant_avance: '30000', montant_solde: solde, date_solde: '2027-03-01', statut: 'soldee' });
+		expect(await flagsOf({}, [paid('70000')])).not.toContain('R16');
+		expect(await flagsOf({}, [paid('70000.01')])).toContain('R16');
+	});
+
+	it('R17: committed above the envelope, once for the programme', async () => {
+		const apps = Array.from({ length: 21 }, (_, i) => application({ numero_dossier: `HOX-${i}` }));
+		const agreements = apps.map((a, i) =>
+			agreement({ numero_convention: `C-${i}`, numero_dossier: a.numero_dossier!, montant_avance: '' })
+		);
+		await load(db, { candidatures: apps.slice(0, 20), conventions: agreements.slice(0, 20) });
+		let kpis = await computeKpis(db);
+		expect(kpis.funding.committed_eur).toBe(2_000_000);
+		expect(kpis.rule_flags.filter((f) => f.rule === 'R17')).toEqual([]);
+		await load(db, { candidatures: apps, conventions: agreements });
+		kpis = await computeKpis(db);
+		expect(kpis.funding.remaining_eur).toBe(-100_000);
+		expect(kpis.rule_flags.filter((f) => f.rule === 'R17')).toEqual([{ rule: 'R17' }]);
+	});
+
+	it('flags carry the values that triggered them', async () => {
+		await flagsOf({ aide_demandee: '100000.01' });
+		const row = await db.one<{ detail: string }>(`SELECT detail FROM application_flags WHERE rule = 'R2'`);
+		expect(JSON.parse(row!.detail)).toMatchObject({ aide_demandee: 100000.01, plafond: 100000 });
+	});
+});
