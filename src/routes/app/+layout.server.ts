@@ -4,5 +4,5 @@ import type { LayoutServerLoad } from './$types';
 // Convenience only: every page and action under /app checks the session itself too.
 export const load: LayoutServerLoad = async (event) => {
 	const user = requireUser(event);
-	return { appUser: user };
+	return { appUser: user, lang: event.locals.lang };
 };

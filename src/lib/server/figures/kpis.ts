@@ -95,7 +95,7 @@ export async function computeKpis(db: Database, filter?: FigureFilter): Promise<
 			const counts = (dnsh?.[o] ?? [0, 0, 0, 0, 0]).map(num);
 			return [o, { '-2': counts[0]!, '-1': counts[1]!, '0': counts[2]!, '1': counts[3]!, '2': counts[4]! }];
 		})
-	) as Kpis['dnsh'];
+	) as unknown as Kpis['dnsh'];
 	dnshRecord.flagged_applications = num(h.dnsh_flagged);
 
 	return {
