@@ -1,0 +1,23 @@
+/** Shared steps of the end-to-end tests. */
+import { expect, type Page } from '@playwright/test';
+import { ACCOUNTS, type TestAccount } from './accounts';
+
+export { ACCOUNTS, type TestAccount };
+
+/**
+ * Sign in through the /login form as one of the seeded test accounts, then land on
+ * `redirectTo` (default /app). Works with JavaScript on or off.
+ */
+export async function signIn(page: Page, role: TestAccount, redirectTo = '/app'): Promise<void> {
+	const account = ACCOUNTS[role];
+	await page.goto(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+	await page.locator('input[name="email"]').fill(account.email);
+	await page.locator('input[name="password"]').fill(account.password);
+	await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.locator('form[data-login] button[type="submit"]').click()]);
+	await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** Sign out through the form of the signed-in bar. */
+export async function signOut(page: Page): Promise<void> {
+	await page.request.post('/logout', { headers: { origin: new URL(page.url()).origin } });
+}
