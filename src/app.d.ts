@@ -14,6 +14,11 @@ declare global {
 			} | null;
 			session: { id: string; expiresAt: Date } | null;
 		}
+		interface Error {
+			message: string;
+			/** A machine-readable code for API clients: unauthorized, forbidden, too_many_requests… */
+			error?: string;
+		}
 		interface PageData {
 			lang: Lang;
 		}

@@ -1,15 +1,14 @@
 import type { Handle } from '@sveltejs/kit';
 import { langOf } from '$lib/i18n';
+import { authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.lang = langOf(event.url.searchParams.get('lang') ?? event.cookies.get('lang'));
-	event.locals.user = null;
-	event.locals.session = null;
+	// Session cookie (or API token on /api) → locals.user / locals.session. Pages, actions and
+	// endpoints still check the role themselves (src/lib/server/auth/guard.ts).
+	await authenticate(event);
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
 	});
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	return response;
+	return secureHeaders(event, await jsonApiErrors(event, response));
 };

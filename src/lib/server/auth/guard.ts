@@ -3,7 +3,7 @@
  * load does not protect actions or endpoints. `locals.user` is set by hooks.server.ts from
  * the session cookie.
  */
-import { error, json, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 
 export type Role = 'admin' | 'auditor' | 'consortium';
 export type User = NonNullable<App.Locals['user']>;
@@ -21,12 +21,16 @@ export function requireUser(event: Pick<RequestEvent, 'locals' | 'url'>, roles?:
 	return user;
 }
 
-/** For endpoints under /api: anonymous → 401 JSON; wrong role → 403 JSON (thrown as a Response). */
+/**
+ * For endpoints under /api: anonymous → 401; wrong role → 403. Thrown with `error()`
+ * (SvelteKit 2 does not accept a thrown Response from an endpoint); hooks.server.ts makes
+ * every error under /api a JSON answer `{ error, message }`, whatever the Accept header.
+ */
 export function requireApiUser(event: Pick<RequestEvent, 'locals'>, roles?: readonly Role[]): User {
 	const user = event.locals.user;
-	if (!user) throw json({ error: 'unauthorized', message: 'Authentification requise.' }, { status: 401 });
+	if (!user) error(401, { error: 'unauthorized', message: 'Authentification requise.' });
 	if (roles && !roles.includes(user.role)) {
-		throw json({ error: 'forbidden', message: 'Droits insuffisants.' }, { status: 403 });
+		error(403, { error: 'forbidden', message: 'Droits insuffisants.' });
 	}
 	return user;
 }
