@@ -1,0 +1,241 @@
+/**
+ * Public aggregates: the programme's headline figures (from `computeKpis`, the shared
+ * definitions) and counts of applications, each passed through statistical secrecy
+ * (`suppress.ts`) before it leaves this module. No identity of any application is read here.
+ */
+import type { Database } from '../db/database';
+import { computeKpis } from '../figures/kpis';
+import { BRICKS, BRICK_IDS, brickName, isBrickId } from '../../domain/bricks';
+import { APPLICATION_STATUSES, ENVELOPE_EUR, type ApplicationStatus } from '../../domain/programme';
+import { REGIONS } from '../../domain/regions';
+import { PUBLISHED_CTE, publishedTotals, type PublishedTotals } from './projects';
+import { suppressCounts, type CountCell } from './suppress';
+
+export interface RoundRow {
+	releve: 1 | 2;
+	/** Public programme figure: not subject to secrecy. */
+	applications: number;
+	laureats: number;
+	/** Published projects (lauréats with an agreement). */
+	funded: number;
+}
+
+export interface RegionRow {
+	region: string;
+	applications: CountCell;
+	/** Published projects in the region and what they were granted (public, exact). */
+	funded: number;
+	committedEur: string;
+}
+
+export interface BrickRow {
+	id: string;
+	name: string;
+	/** One of the seven bricks of the call. */
+	catalogue: boolean;
+	/** Applications naming the brick (secrecy applies). */
+	applications: CountCell;
+	/** Published projects naming the brick. */
+	funded: number;
+	committedEur: string;
+}
+
+export interface PublicOverview {
+	envelopeEur: number;
+	/** When the data were last loaded (ISO 8601, UTC), or null before any load. */
+	updatedAt: string | null;
+	applications: { total: number; byRound: RoundRow[] };
+	laureats: number;
+	byStatus: CountCell<ApplicationStatus>[];
+	funding: { committedEur: number; paidEur: number; remainingEur: number; fundedProjects: number };
+	jobs: { forecast: number; created: number };
+	revenue: { forecastEur: number; generatedEur: number };
+	openSource: { background: number; foregroundCommitted: number; published: number };
+	regions: RegionRow[];
+	bricks: BrickRow[];
+	/** Sums over the published list, and what the programme totals hold beyond it. */
+	published: PublishedTotals;
+	unpublishedCommittedEur: string;
+	unpublishedPaidEur: string;
+}
+
+/** Region names outside the official list (and missing ones) are grouped: a free-text name could identify. */
+export const OTHER_REGIONS = 'Autres ou non renseignée';
+export const OTHER_BRICKS = 'autres';
+
+/** Applications naming a brick, with secrecy, for the seven bricks and the others. */
+async function brickRows(db: Database, kpiBricks: Record<string, { applications: number }>): Promise<BrickRow[]> {
+	const funded = await db.all<{ brick: string; funded: number; committed: string }>(
+		`WITH ${PUBLISHED_CTE},
+		money AS (SELECT numero_dossier, sum(committed_eur) AS committed FROM agreements GROUP BY numero_dossier),
+		b AS (SELECT numero_dossier, unnest(briques) AS brick FROM published)
+		SELECT brick, count(DISTINCT numero_dossier)::INTEGER AS funded, coalesce(sum(m.committed), 0)::VARCHAR AS committed
+		FROM b JOIN money m USING (numero_dossier) GROUP BY brick`
+	);
+	const fundedBy = new Map(funded.map((f) => [f.brick, f]));
+	// Bricks outside the catalogue are shown by name only when a published project names them
+	// (their name is then public); the others are counted together.
+	const [others] = await db.all<{ n: number }>(
+		`WITH ${PUBLISHED_CTE},
+		named AS (SELECT DISTINCT unnest(briques) AS brick FROM published),
+		named_by_applications AS (SELECT numero_dossier, unnest(briques) AS brick FROM applications)
+		SELECT count(DISTINCT numero_dossier)::INTEGER AS n FROM named_by_applications
+		WHERE brick NOT IN (${BRICK_IDS.map((b) => `'${b}'`).join(', ')}) AND brick NOT IN (SELECT brick FROM named)`
+	);
+	const ids = [
+		...BRICK_IDS,
+		...Object.keys(kpiBricks)
+			.filter((b) => !isBrickId(b) && fundedBy.has(b))
+			.sort()
+	];
+	const inputs = ids.map((id) => ({ key: id, count: kpiBricks[id]?.applications ?? 0 }));
+	inputs.push({ key: OTHER_BRICKS, count: Number(others?.n ?? 0) });
+	// A brick's applications have no published total (an application names one or two bricks).
+	const cells = suppressCounts(inputs, { totalPublished: false });
+	return cells
+		.filter((c) => c.key !== OTHER_BRICKS || inputs.at(-1)!.count > 0)
+		.map((c) => ({
+			id: c.key,
+			name: c.key === OTHER_BRICKS ? 'Autres briques' : brickName(c.key),
+			catalogue: isBrickId(c.key),
+			applications: c,
+			funded: fundedBy.get(c.key)?.funded ?? 0,
+			committedEur: fundedBy.get(c.key)?.committed ?? '0'
+		}));
+}
+
+async function regionRows(db: Database): Promise<RegionRow[]> {
+	const counts = await db.all<{ region: string | null; n: number }>(
+		`SELECT region_name AS region, count(*)::INTEGER AS n FROM applications GROUP BY region_name`
+	);
+	const official = new Set(REGIONS.map((r) => r.name));
+	const byRegion = new Map<string, number>();
+	for (const c of counts) {
+		const key = c.region && official.has(c.region) ? c.region : OTHER_REGIONS;
+		byRegion.set(key, (byRegion.get(key) ?? 0) + Number(c.n));
+	}
+	const funded = await db.all<{ region: string | null; funded: number; committed: string }>(
+		`WITH ${PUBLISHED_CTE},
+		money AS (SELECT numero_dossier, sum(committed_eur) AS committed FROM agreements GROUP BY numero_dossier)
+		SELECT region_name AS region, count(*)::INTEGER AS funded, coalesce(sum(m.committed), 0)::VARCHAR AS committed
+		FROM published JOIN money m USING (numero_dossier) GROUP BY region_name`
+	);
+	const fundedBy = new Map<string, { funded: number; committed: string }>();
+	for (const f of funded) {
+		const key = f.region && official.has(f.region) ? f.region : OTHER_REGIONS;
+		const prev = fundedBy.get(key);
+		// Committed amounts of two unofficial region names are added as decimals (cents).
+		fundedBy.set(key, {
+			funded: (prev?.funded ?? 0) + Number(f.funded),
+			committed: prev ? addDecimal(prev.committed, f.committed) : f.committed
+		});
+	}
+	const keys = [...REGIONS.map((r) => r.name), OTHER_REGIONS].filter((k) => (byRegion.get(k) ?? 0) > 0);
+	// The applications of all regions add up to the published total: complementary secrecy.
+	const cells = suppressCounts(
+		keys.map((k) => ({ key: k, count: byRegion.get(k) ?? 0 })),
+		{ totalPublished: true }
+	);
+	return cells
+		.map((c) => ({
+			region: c.key,
+			applications: c,
+			funded: fundedBy.get(c.key)?.funded ?? 0,
+			committedEur: fundedBy.get(c.key)?.committed ?? '0'
+		}))
+		.sort((a, b) => b.funded - a.funded || a.region.localeCompare(b.region, 'fr'));
+}
+
+/** Exact sum of two decimal strings with at most 2 decimals. */
+export function addDecimal(a: string, b: string): string {
+	const cents = (s: string) => {
+		const [i, f = ''] = s.split('.');
+		const sign = i!.startsWith('-') ? -1n : 1n;
+		return sign * (BigInt(i!.replace('-', '') || '0') * 100n + BigInt((f + '00').slice(0, 2)));
+	};
+	const total = cents(a) + cents(b);
+	const sign = total < 0n ? '-' : '';
+	const abs = total < 0n ? -total : total;
+	return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+export async function publicOverview(db: Database): Promise<PublicOverview> {
+	const kpis = await computeKpis(db);
+	const rounds = await db.all<{ releve: number; applications: number; laureats: number }>(
+		`SELECT releve::INTEGER AS releve, count(*)::INTEGER AS applications,
+			count(*) FILTER (WHERE statut = 'laureat')::INTEGER AS laureats
+		FROM applications GROUP BY releve`
+	);
+	const fundedRounds = await db.all<{ releve: number; funded: number }>(
+		`WITH ${PUBLISHED_CTE} SELECT releve::INTEGER AS releve, count(*)::INTEGER AS funded FROM published GROUP BY releve`
+	);
+	const byRound: RoundRow[] = ([1, 2] as const).map((releve) => ({
+		releve,
+		applications: Number(rounds.find((r) => Number(r.releve) === releve)?.applications ?? 0),
+		laureats: Number(rounds.find((r) => Number(r.releve) === releve)?.laureats ?? 0),
+		funded: Number(fundedRounds.find((r) => Number(r.releve) === releve)?.funded ?? 0)
+	}));
+	const byStatus = suppressCounts(
+		APPLICATION_STATUSES.map((s) => ({ key: s, count: kpis.applications.by_statut[s] ?? 0, exempt: s === 'laureat' })),
+		{ totalPublished: true }
+	);
+	const published = await publishedTotals(db);
+	const rest = await db.one<{ committed: string; paid: string }>(
+		`WITH ${PUBLISHED_CTE}
+		SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed, coalesce(sum(paid_eur), 0)::VARCHAR AS paid
+		FROM agreements WHERE numero_dossier NOT IN (SELECT numero_dossier FROM published)`
+	);
+	const updated = await db.one<{ at: string | null }>(
+		`SELECT strftime(max(since)::TIMESTAMP, '%Y-%m-%dT%H:%M:%SZ') AS at FROM current_snapshot`
+	);
+	return {
+		envelopeEur: ENVELOPE_EUR,
+		updatedAt: updated?.at ?? null,
+		applications: { total: kpis.applications.total, byRound },
+		laureats: kpis.applications.by_statut.laureat ?? 0,
+		byStatus,
+		funding: {
+			committedEur: kpis.funding.committed_eur,
+			paidEur: kpis.funding.paid_eur,
+			remainingEur: kpis.funding.remaining_eur,
+			fundedProjects: kpis.funding.funded_projects
+		},
+		jobs: kpis.jobs,
+		revenue: { forecastEur: kpis.revenue.forecast_eur, generatedEur: kpis.revenue.generated_eur },
+		openSource: {
+			background: kpis.open_source.background,
+			foregroundCommitted: kpis.open_source.foreground_committed,
+			published: kpis.open_source.published
+		},
+		regions: await regionRows(db),
+		bricks: await brickRows(db, kpis.bricks),
+		published,
+		unpublishedCommittedEur: rest?.committed ?? '0',
+		unpublishedPaidEur: rest?.paid ?? '0'
+	};
+}
+
+export interface PublicBrick {
+	id: string;
+	name: string;
+	catalogue: boolean;
+	info: (typeof BRICKS)[number] | null;
+	applications: CountCell;
+	totals: PublishedTotals;
+}
+
+/** A brick's public page data, or null when the brick is neither in the catalogue nor named by a published project. */
+export async function publicBrick(db: Database, id: string): Promise<PublicBrick | null> {
+	const kpis = await computeKpis(db);
+	const rows = await brickRows(db, kpis.bricks);
+	const row = rows.find((r) => r.id === id && r.id !== OTHER_BRICKS);
+	if (!row) return null;
+	return {
+		id,
+		name: row.name,
+		catalogue: row.catalogue,
+		info: BRICKS.find((b) => b.id === id) ?? null,
+		applications: row.applications,
+		totals: await publishedTotals(db, { brick: id })
+	};
+}

@@ -1,0 +1,365 @@
+/**
+ * Funded projects as the public may see them: lauréats that have a grant agreement, through an
+ * explicit allow-list of columns. Every public page and open-data file reads projects from
+ * here, never from the views: what is not in these lists cannot reach the public.
+ *
+ * Published = the application's status is `laureat` AND it has at least one agreement in the
+ * current snapshot. A terminated agreement (`resiliee`) stays published, shown as « Résiliée »
+ * with what was paid: that is public money already spent. An agreement whose application is
+ * not a lauréat (or is missing: an orphan) is never published one by one; its money is only
+ * part of the programme totals.
+ */
+import type { Database } from '../db/database';
+import type { AgreementStatus } from '../../domain/programme';
+
+/** Columns of `applications` that may be published, for lauréats only (exports.md §2). */
+export const PUBLIC_APPLICATION_COLUMNS = [
+	'numero_dossier',
+	'releve',
+	'raison_sociale',
+	'siren',
+	'siret',
+	'region_name',
+	'titre_projet',
+	'resume',
+	'site_web',
+	'briques',
+	'emplois_prevus',
+	'ca_prevu',
+	'background_ouvert',
+	'foreground_ouvert'
+] as const;
+
+/** Columns of `agreements` (the grant and its payments) that may be published. */
+export const PUBLIC_AGREEMENT_COLUMNS = [
+	'numero_convention',
+	'numero_dossier',
+	'statut',
+	'date_signature',
+	'date_debut',
+	'date_fin',
+	'montant_aide',
+	'committed_eur',
+	'paid_eur',
+	'advance_paid_eur',
+	'date_avance',
+	'balance_paid_eur',
+	'date_solde'
+] as const;
+
+/** Columns of a project's latest report that may be published. */
+export const PUBLIC_REPORT_COLUMNS = [
+	'numero_dossier',
+	'type_rapport',
+	'date_rapport',
+	'emplois_crees',
+	'ca_genere',
+	'ca_prevu_3_ans',
+	'depot_code_url',
+	'licence',
+	'publication_effective'
+] as const;
+
+/** Never on a public page, for anyone (exports.md §2). Checked against the lists above by the tests. */
+export const NEVER_PUBLIC_COLUMNS = [
+	'effectif',
+	'chiffre_affaires',
+	'total_bilan',
+	'aides_minimis_3_ans',
+	'score_expertise',
+	'dnsh_justification'
+] as const;
+
+const cols = (alias: string, list: readonly string[]) => list.map((c) => `${alias}.${c}`).join(', ');
+
+/**
+ * The published applications: the one place where `applications` is read for identities.
+ * Everything else in this module selects from this CTE.
+ */
+export const PUBLISHED_CTE = `published AS (
+	SELECT ${cols('a', PUBLIC_APPLICATION_COLUMNS)}
+	FROM applications a
+	WHERE a.statut = 'laureat' AND a.numero_dossier IN (SELECT numero_dossier FROM agreements)
+)`;
+
+export interface PublicPayment {
+	amountEur: string;
+	date: string;
+}
+
+export interface PublicAgreement {
+	reference: string;
+	status: AgreementStatus;
+	signedOn: string;
+	startsOn: string;
+	endsOn: string;
+	/** Grant amount of the agreement (montant_aide). */
+	grantEur: string;
+	/** As in the programme totals: the grant, or what was paid when terminated. */
+	committedEur: string;
+	paidEur: string;
+	advance: PublicPayment | null;
+	balance: PublicPayment | null;
+}
+
+export interface PublicProject {
+	dossier: string;
+	releve: number;
+	company: string;
+	siren: string;
+	siret: string | null;
+	region: string;
+	title: string;
+	summary: string | null;
+	/** http(s) URL only; anything else is dropped. */
+	website: string | null;
+	bricks: string[];
+	/** Beneficiary's own forecasts, from the application. */
+	forecast: { jobs: number; revenueEur: string; revenue3yEur: string | null };
+	/** As declared in the latest report (null before any report). */
+	achieved: { reportDate: string; reportType: string; jobs: string; revenueEur: string } | null;
+	openSource: {
+		background: boolean;
+		foreground: boolean;
+		/** The latest report says published and gives a code URL (the shared definition). */
+		published: boolean;
+		codeUrl: string | null;
+		licence: string | null;
+	};
+	agreements: PublicAgreement[];
+	grantEur: string;
+	committedEur: string;
+	paidEur: string;
+	/** Every agreement terminated. */
+	terminated: boolean;
+}
+
+export interface ProjectFilter {
+	dossier?: string;
+	brick?: string;
+	region?: string;
+	releve?: number;
+}
+
+/** Only http(s) links are published as links. */
+export function safeUrl(value: string | null | undefined): string | null {
+	if (!value) return null;
+	const v = value.trim();
+	try {
+		const u = new URL(v);
+		return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
+	} catch {
+		return null;
+	}
+}
+
+interface ProjectRow {
+	numero_dossier: string;
+	releve: number;
+	raison_sociale: string;
+	siren: string;
+	siret: string | null;
+	region_name: string | null;
+	titre_projet: string;
+	resume: string | null;
+	site_web: string | null;
+	briques: string[] | null;
+	emplois_prevus: number;
+	ca_prevu: string;
+	background_ouvert: boolean;
+	foreground_ouvert: boolean;
+	r_type: string | null;
+	r_date: string | null;
+	r_jobs: string | null;
+	r_revenue: string | null;
+	r_revenue3y: string | null;
+	r_url: string | null;
+	r_licence: string | null;
+	r_published: boolean | null;
+	grant_eur: string;
+	committed_eur: string;
+	paid_eur: string;
+	terminated: boolean;
+}
+
+interface AgreementRow {
+	numero_convention: string;
+	numero_dossier: string;
+	statut: AgreementStatus;
+	date_signature: string;
+	date_debut: string;
+	date_fin: string;
+	montant_aide: string;
+	committed_eur: string;
+	paid_eur: string;
+	advance_paid_eur: string;
+	date_avance: string | null;
+	balance_paid_eur: string;
+	date_solde: string | null;
+}
+
+function where(filter: ProjectFilter, params: unknown[]): string {
+	const parts: string[] = [];
+	if (filter.dossier !== undefined) {
+		params.push(filter.dossier);
+		parts.push(`p.numero_dossier = $${params.length}`);
+	}
+	if (filter.brick !== undefined) {
+		params.push(filter.brick);
+		parts.push(`list_contains(p.briques, $${params.length})`);
+	}
+	if (filter.region !== undefined) {
+		params.push(filter.region);
+		parts.push(`p.region_name = $${params.length}`);
+	}
+	if (filter.releve !== undefined) {
+		params.push(filter.releve);
+		parts.push(`p.releve = $${params.length}`);
+	}
+	return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+/** The published projects (sorted by company name), narrowed by a filter. */
+export async function publishedProjects(db: Database, filter: ProjectFilter = {}): Promise<PublicProject[]> {
+	const params: unknown[] = [];
+	const w = where(filter, params);
+	const rows = await db.all<ProjectRow>(
+		`WITH ${PUBLISHED_CTE},
+		money AS (
+			SELECT numero_dossier, sum(montant_aide)::VARCHAR AS grant_eur, sum(committed_eur)::VARCHAR AS committed_eur,
+				sum(paid_eur)::VARCHAR AS paid_eur, bool_and(statut = 'resiliee') AS terminated
+			FROM agreements GROUP BY numero_dossier
+		),
+		report AS (SELECT ${cols('r', PUBLIC_REPORT_COLUMNS)} FROM latest_reports r)
+		SELECT p.numero_dossier, p.releve::INTEGER AS releve, p.raison_sociale, p.siren, p.siret, p.region_name,
+			p.titre_projet, p.resume, p.site_web, p.briques, p.emplois_prevus::INTEGER AS emplois_prevus,
+			p.ca_prevu::VARCHAR AS ca_prevu, p.background_ouvert, p.foreground_ouvert,
+			r.type_rapport AS r_type, strftime(r.date_rapport, '%Y-%m-%d') AS r_date, r.emplois_crees::VARCHAR AS r_jobs,
+			r.ca_genere::VARCHAR AS r_revenue, r.ca_prevu_3_ans::VARCHAR AS r_revenue3y, r.depot_code_url AS r_url,
+			r.licence AS r_licence,
+			coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '' AS r_published,
+			m.grant_eur, m.committed_eur, m.paid_eur, m.terminated
+		FROM published p
+		JOIN money m USING (numero_dossier)
+		LEFT JOIN report r USING (numero_dossier)
+		${w}
+		ORDER BY lower(strip_accents(p.raison_sociale)), p.numero_dossier`,
+		params as never
+	);
+	if (rows.length === 0) return [];
+	const agreementRows = await db.all<AgreementRow>(
+		`WITH ${PUBLISHED_CTE}
+		SELECT g.numero_convention, g.numero_dossier, g.statut,
+			strftime(g.date_signature, '%Y-%m-%d') AS date_signature, strftime(g.date_debut, '%Y-%m-%d') AS date_debut,
+			strftime(g.date_fin, '%Y-%m-%d') AS date_fin, g.montant_aide::VARCHAR AS montant_aide,
+			g.committed_eur::VARCHAR AS committed_eur, g.paid_eur::VARCHAR AS paid_eur,
+			g.advance_paid_eur::VARCHAR AS advance_paid_eur,
+			CASE WHEN g.advance_paid_eur > 0 THEN strftime(g.date_avance, '%Y-%m-%d') END AS date_avance,
+			g.balance_paid_eur::VARCHAR AS balance_paid_eur,
+			CASE WHEN g.balance_paid_eur > 0 THEN strftime(g.date_solde, '%Y-%m-%d') END AS date_solde
+		FROM agreements g
+		WHERE g.numero_dossier IN (SELECT p.numero_dossier FROM published p ${w})
+		ORDER BY g.date_signature, g.numero_convention`,
+		params as never
+	);
+	const byDossier = new Map<string, PublicAgreement[]>();
+	for (const g of agreementRows) {
+		const list = byDossier.get(g.numero_dossier) ?? [];
+		list.push({
+			reference: g.numero_convention,
+			status: g.statut,
+			signedOn: g.date_signature,
+			startsOn: g.date_debut,
+			endsOn: g.date_fin,
+			grantEur: g.montant_aide,
+			committedEur: g.committed_eur,
+			paidEur: g.paid_eur,
+			advance: g.date_avance ? { amountEur: g.advance_paid_eur, date: g.date_avance } : null,
+			balance: g.date_solde ? { amountEur: g.balance_paid_eur, date: g.date_solde } : null
+		});
+		byDossier.set(g.numero_dossier, list);
+	}
+	return rows.map((r) => ({
+		dossier: r.numero_dossier,
+		releve: Number(r.releve),
+		company: r.raison_sociale,
+		siren: r.siren,
+		siret: r.siret,
+		region: r.region_name ?? '',
+		title: r.titre_projet,
+		summary: r.resume,
+		website: safeUrl(r.site_web),
+		bricks: r.briques ?? [],
+		forecast: { jobs: Number(r.emplois_prevus), revenueEur: r.ca_prevu, revenue3yEur: r.r_revenue3y },
+		achieved:
+			r.r_date && r.r_type
+				? { reportDate: r.r_date, reportType: r.r_type, jobs: r.r_jobs ?? '0', revenueEur: r.r_revenue ?? '0' }
+				: null,
+		openSource: {
+			background: Boolean(r.background_ouvert),
+			foreground: Boolean(r.foreground_ouvert),
+			published: Boolean(r.r_published) && safeUrl(r.r_url) !== null,
+			codeUrl: safeUrl(r.r_url),
+			licence: r.r_licence
+		},
+		agreements: byDossier.get(r.numero_dossier) ?? [],
+		grantEur: r.grant_eur,
+		committedEur: r.committed_eur,
+		paidEur: r.paid_eur,
+		terminated: Boolean(r.terminated)
+	}));
+}
+
+export async function publishedProject(db: Database, dossier: string): Promise<PublicProject | null> {
+	return (await publishedProjects(db, { dossier }))[0] ?? null;
+}
+
+export interface PublishedTotals {
+	projects: number;
+	grantEur: string;
+	committedEur: string;
+	paidEur: string;
+	jobsForecast: number;
+	jobsCreated: string;
+	revenueForecastEur: string;
+	revenueGeneratedEur: string;
+	published: number;
+}
+
+/** Sums over the published projects (optionally narrowed), computed in SQL (exact money). */
+export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 'dossier'> = {}): Promise<PublishedTotals> {
+	const params: unknown[] = [];
+	const w = where(filter, params);
+	const row = await db.one<Record<string, string | number>>(
+		`WITH ${PUBLISHED_CTE},
+		money AS (
+			SELECT numero_dossier, sum(montant_aide) AS grant_eur, sum(committed_eur) AS committed_eur, sum(paid_eur) AS paid_eur
+			FROM agreements GROUP BY numero_dossier
+		),
+		report AS (SELECT ${cols('r', PUBLIC_REPORT_COLUMNS)} FROM latest_reports r),
+		p AS (SELECT p.* FROM published p ${w})
+		SELECT count(*)::INTEGER AS projects,
+			coalesce(sum(m.grant_eur), 0)::VARCHAR AS grant_eur,
+			coalesce(sum(m.committed_eur), 0)::VARCHAR AS committed_eur,
+			coalesce(sum(m.paid_eur), 0)::VARCHAR AS paid_eur,
+			coalesce(sum(p.emplois_prevus), 0)::INTEGER AS jobs_forecast,
+			coalesce(sum(r.emplois_crees), 0)::VARCHAR AS jobs_created,
+			coalesce(sum(p.ca_prevu), 0)::VARCHAR AS revenue_forecast,
+			coalesce(sum(r.ca_genere), 0)::VARCHAR AS revenue_generated,
+			count(*) FILTER (WHERE coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '')::INTEGER AS published
+		FROM p JOIN money m USING (numero_dossier) LEFT JOIN report r USING (numero_dossier)`,
+		params as never
+	);
+	const r = row ?? {};
+	return {
+		projects: Number(r.projects ?? 0),
+		grantEur: String(r.grant_eur ?? '0'),
+		committedEur: String(r.committed_eur ?? '0'),
+		paidEur: String(r.paid_eur ?? '0'),
+		jobsForecast: Number(r.jobs_forecast ?? 0),
+		jobsCreated: String(r.jobs_created ?? '0'),
+		revenueForecastEur: String(r.revenue_forecast ?? '0'),
+		revenueGeneratedEur: String(r.revenue_generated ?? '0'),
+		published: Number(r.published ?? 0)
+	};
+}

@@ -1,0 +1,304 @@
+/**
+ * The public module (src/lib/server/public): only lauréats with an agreement are published,
+ * through an allow-list of columns; aggregates over applications keep statistical secrecy;
+ * the open-data files carry nothing else. A non-lauréat with unmistakable values and
+ * confidential fields with unmistakable values must never come out.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db/database';
+import { awardingBody } from '../../src/lib/server/public/config';
+import { publicReader, type PublicReader } from '../../src/lib/server/public/index';
+import {
+	projectsCsv,
+	projectsJson,
+	scdlCsv,
+	scdlPaymentPeriod,
+	scdlObjet,
+	SCDL_COLUMNS,
+	threeSixtyGiving
+} from '../../src/lib/server/public/opendata';
+import {
+	NEVER_PUBLIC_COLUMNS,
+	PUBLIC_AGREEMENT_COLUMNS,
+	PUBLIC_APPLICATION_COLUMNS,
+	PUBLIC_REPORT_COLUMNS,
+	PUBLISHED_CTE
+} from '../../src/lib/server/public/projects';
+import { dataVersion, etagOf, matchesIfNoneMatch, conditionalResponse, publicCacheHeaders } from '../../src/lib/server/public/cache';
+import { bricksChart, envelopeChart, regionsChart } from '../../src/lib/server/public/charts';
+import { agreement, application, load, openTempDb, report } from './fixtures';
+
+/** Values that must never appear anywhere public. */
+const SECRET = {
+	name: 'Zyxquorp Confidentielle SARL',
+	siren: '552100554',
+	title: 'Projet Wobblefrotz inédit',
+	resume: 'Résumé Quibblequark à ne pas publier',
+	site: 'https://zyxquorp-secret.example',
+	dossier: 'HOX-2026-SECRET',
+	// A non-lauréat holding an agreement (inconsistent data): still never published one by one.
+	name2: 'Grumblewick Désistée SAS',
+	dossier2: 'HOX-2026-GRUMBLE',
+	// Confidential fields of a lauréat.
+	turnover: '7654321.00',
+	balanceSheet: '8765432.00',
+	deMinimis: '123457.00',
+	justification: 'Justification DNSH Plumbus confidentielle',
+	score: '17.25'
+};
+
+let db: Database;
+let pub: PublicReader;
+beforeAll(async () => {
+	db = await openTempDb();
+	const result = await load(db, {
+		candidatures: [
+			application({ numero_dossier: 'HOX-A', raison_sociale: 'Alpha Nuage SAS', siren: '732829320', siret: '73282932000074', code_postal: '75011', titre_projet: 'Edge souverain Alpha', resume: 'Un edge souverain.', site_web: 'https://alpha.example', briques: 'SlapOS|Sozu', chiffre_affaires: SECRET.turnover, total_bilan: SECRET.balanceSheet, aides_minimis_3_ans: SECRET.deMinimis, dnsh_justification: SECRET.justification, score_expertise: SECRET.score, effectif: '13579' }),
+			application({ numero_dossier: 'HOX-B', raison_sociale: 'Bêta Données', siren: '443061841', code_postal: '35000', titre_projet: 'Base répliquée Bêta', briques: 'Repman', site_web: 'javascript:alert(1)' }),
+			application({ numero_dossier: 'HOX-D', raison_sociale: 'Delta Edge', siren: '542051180', code_postal: '69001', titre_projet: 'Delta résilié', briques: 'Biscuit|Patrowl' }),
+			// A lauréat without an agreement yet: counted, not listed.
+			application({ numero_dossier: 'HOX-E', raison_sociale: 'Epsilon Sans Convention', siren: '552081317', code_postal: '75002', titre_projet: 'Epsilon en attente', briques: 'Wendelin' }),
+			application({ numero_dossier: SECRET.dossier, statut: 'non_retenue', raison_sociale: SECRET.name, siren: SECRET.siren, code_postal: '20000', titre_projet: SECRET.title, resume: SECRET.resume, site_web: SECRET.site, briques: 'OpenSVC|Outilmaisonzyx' }),
+			application({ numero_dossier: SECRET.dossier2, statut: 'desistement', raison_sociale: SECRET.name2, siren: '356000000', code_postal: '75003', titre_projet: 'Grumblewick projet', briques: 'Sozu' }),
+			application({ numero_dossier: 'HOX-N3', statut: 'en_expertise', raison_sociale: 'Nadir Trois', siren: '383474814', code_postal: '75004', titre_projet: 'N3', briques: 'SlapOS' }),
+			application({ numero_dossier: 'HOX-N4', statut: 'en_expertise', raison_sociale: 'Nadir Quatre', siren: '410409460', code_postal: '75005', titre_projet: 'N4', briques: 'SlapOS' }),
+			application({ numero_dossier: 'HOX-N5', statut: 'en_expertise', raison_sociale: 'Nadir Cinq', siren: '334487062', code_postal: '75006', titre_projet: 'N5', briques: 'SlapOS' })
+		],
+		conventions: [
+			agreement({ numero_convention: 'CONV-A', numero_dossier: 'HOX-A', montant_aide: '100000', montant_avance: '30000', date_avance: '2026-06-15' }),
+			agreement({ numero_convention: 'CONV-B', numero_dossier: 'HOX-B', statut: 'soldee', montant_aide: '99999.99', montant_avance: '29999.99', date_avance: '2026-06-15', montant_solde: '70000', date_solde: '2027-03-01' }),
+			agreement({ numero_convention: 'CONV-D', numero_dossier: 'HOX-D', statut: 'resiliee', montant_aide: '100000', montant_avance: '30000', date_avance: '2026-06-20' }),
+			agreement({ numero_convention: 'CONV-GRUMBLE', numero_dossier: SECRET.dossier2, montant_aide: '54321', montant_avance: '', date_avance: '' })
+		],
+		rapports: [
+			report({ numero_dossier: 'HOX-A', type_rapport: 'final', date_rapport: '2027-03-01', emplois_crees: '2.5', ca_genere: '50000.50', publication_effective: 'oui', depot_code_url: 'https://git.example/alpha', licence: 'AGPL-3.0' }),
+			report({ numero_dossier: SECRET.dossier, emplois_crees: '3', ca_genere: '1000', commentaire: 'Commentaire Frobnicate confidentiel' })
+		]
+	});
+	expect(result.errors).toEqual([]);
+	pub = publicReader(db, await dataVersion(db));
+});
+afterAll(() => db.close());
+
+describe('published projects', () => {
+	it('are the lauréats with an agreement, sorted by name, terminated ones included', async () => {
+		const projects = await pub.projects();
+		expect(projects.map((p) => p.dossier)).toEqual(['HOX-A', 'HOX-B', 'HOX-D']);
+		const d = projects.find((p) => p.dossier === 'HOX-D')!;
+		expect(d.terminated).toBe(true);
+		expect(d.committedEur).toBe('30000.00');
+		expect(d.paidEur).toBe('30000.00');
+		expect(d.agreements[0]!.advance).toEqual({ amountEur: '30000.00', date: '2026-06-20' });
+	});
+
+	it('carry the grant, the payments made, the report and the published code', async () => {
+		const a = (await pub.project('HOX-A'))!;
+		expect(a.company).toBe('Alpha Nuage SAS');
+		expect(a.siren).toBe('732829320');
+		expect(a.region).toBe('Île-de-France');
+		expect(a.bricks).toEqual(['slapos', 'sozu']);
+		expect(a.grantEur).toBe('100000.00');
+		expect(a.paidEur).toBe('30000.00');
+		expect(a.agreements[0]!.balance).toBeNull();
+		expect(a.achieved).toEqual({ reportDate: '2027-03-01', reportType: 'final', jobs: '2.50', revenueEur: '50000.50' });
+		expect(a.openSource).toMatchObject({ published: true, codeUrl: 'https://git.example/alpha', licence: 'AGPL-3.0' });
+		const b = (await pub.project('HOX-B'))!;
+		expect(b.website).toBeNull(); // javascript: is not a link
+		expect(b.agreements[0]!.balance).toEqual({ amountEur: '70000.00', date: '2027-03-01' });
+	});
+
+	it('are not found for anything that is not a published lauréat', async () => {
+		for (const dossier of [SECRET.dossier, SECRET.dossier2, 'HOX-E', 'HOX-N3', "x' OR 1=1 --"]) {
+			expect(await pub.project(dossier)).toBeNull();
+		}
+	});
+
+	it('filter by brick, region and round', async () => {
+		expect((await pub.projects({ brick: 'sozu' })).map((p) => p.dossier)).toEqual(['HOX-A']);
+		expect((await pub.projects({ region: 'Bretagne' })).map((p) => p.dossier)).toEqual(['HOX-B']);
+		expect(await pub.projects({ releve: 1 })).toEqual([]);
+	});
+
+	it('sum money exactly in SQL', async () => {
+		const t = await pub.totals();
+		expect(t).toMatchObject({ projects: 3, grantEur: '299999.99', committedEur: '229999.99', paidEur: '159999.99', published: 1 });
+	});
+});
+
+describe('the allow-list', () => {
+	it('holds no confidential column', () => {
+		const published = [...PUBLIC_APPLICATION_COLUMNS, ...PUBLIC_AGREEMENT_COLUMNS, ...PUBLIC_REPORT_COLUMNS] as string[];
+		for (const c of NEVER_PUBLIC_COLUMNS) expect(published).not.toContain(c);
+		for (const c of ['commentaire', 'dnsh_solution_reference', 'code_postal', 'statut', 'aide_demandee', 'assiette_eligible']) {
+			expect(PUBLIC_APPLICATION_COLUMNS as readonly string[]).not.toContain(c);
+		}
+		for (const c of NEVER_PUBLIC_COLUMNS) expect(PUBLISHED_CTE).not.toContain(c);
+		expect(PUBLISHED_CTE).toContain(`statut = 'laureat'`);
+	});
+
+	it('is the only way public routes reach the data', () => {
+		const roots = ['src/routes/projets', 'src/routes/briques', 'src/routes/donnees'];
+		const files = ['src/routes/+page.server.ts', 'src/routes/+page.svelte'];
+		const walk = (dir: string) => {
+			if (!fs.existsSync(dir)) return;
+			for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+				const p = path.join(dir, e.name);
+				if (e.isDirectory()) walk(p);
+				else if (/\.(ts|svelte)$/.test(e.name)) files.push(p);
+			}
+		};
+		roots.forEach(walk);
+		expect(files.length).toBeGreaterThan(5);
+		for (const f of files) {
+			const source = fs.readFileSync(f, 'utf8');
+			const imports = [...source.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+			for (const i of imports) {
+				if (i.startsWith('$lib/server') || i.includes('/lib/server/')) {
+					expect(i, `${f} imports ${i}`).toBe('$lib/server/public/kit');
+				}
+			}
+			expect(source, f).not.toMatch(/\bgetDb\b|\bcomputeKpis\b|FROM\s+(applications|agreements|funded_projects|reports)\b/);
+		}
+	});
+});
+
+describe('aggregates', () => {
+	it('publish rounds and lauréats, and hide small groups of applications', async () => {
+		const o = await pub.overview();
+		expect(o.applications.total).toBe(9);
+		expect(o.applications.byRound).toEqual([
+			{ releve: 1, applications: 0, laureats: 0, funded: 0 },
+			{ releve: 2, applications: 9, laureats: 4, funded: 3 }
+		]);
+		expect(o.laureats).toBe(4);
+		const status = Object.fromEntries(o.byStatus.map((c) => [c.key, c.count]));
+		expect(status.laureat).toBe(4);
+		// non_retenue (1) and desistement (1) are hidden; together they are 2 < 3, so the
+		// smallest other non-empty group (en_expertise, 3) is hidden too; empty groups are shown.
+		expect(status.non_retenue).toBeNull();
+		expect(status.desistement).toBeNull();
+		expect(status.en_expertise).toBeNull();
+		expect(status.deposee).toBe(0);
+		expect(o.byStatus.filter((c) => c.suppressed).length).toBe(3);
+		// Corse has a single (non-lauréat) application: hidden.
+		const corse = o.regions.find((r) => r.region === 'Corse');
+		expect(corse?.applications.count).toBeNull();
+		// Programme money comes from the shared definitions, orphans and all.
+		expect(o.funding.committedEur).toBe(100000 + 99999.99 + 30000 + 54321);
+		expect(o.unpublishedCommittedEur).toBe('54321.00');
+	});
+
+	it('show bricks outside the catalogue only when a funded project names them', async () => {
+		const o = await pub.overview();
+		const ids = o.bricks.map((b) => b.id);
+		expect(ids).toContain('patrowl');
+		expect(ids).not.toContain('outilmaisonzyx');
+		expect(ids).toContain('autres');
+		expect(o.bricks.find((b) => b.id === 'autres')!.applications.count).toBeNull();
+		expect(o.bricks.find((b) => b.id === 'slapos')).toMatchObject({ funded: 1, applications: { count: 4 } });
+		expect(o.bricks.find((b) => b.id === 'opensvc')!.applications.count).toBeNull();
+		expect(await pub.brick('outilmaisonzyx')).toBeNull();
+		expect(await pub.brick('autres')).toBeNull();
+		const sozu = (await pub.brick('sozu'))!;
+		expect(sozu.applications.count).toBeNull(); // 2 applications
+		expect(sozu.totals.projects).toBe(1);
+	});
+});
+
+describe('open data and pages never carry a confidential value', () => {
+	it('in any output of the public module', async () => {
+		const body = awardingBody({ HOX_ATTRIBUANT_ID: '111 222 333 00044' });
+		const projects = await pub.projects();
+		const o = await pub.overview();
+		const meta = { dataVersion: pub.dataVersion, updatedAt: await pub.updatedAt(), baseUrl: 'https://hox.example' };
+		const outputs = [
+			JSON.stringify(o),
+			JSON.stringify(projects),
+			JSON.stringify(await Promise.all(o.bricks.map((b) => pub.brick(b.id)))),
+			projectsCsv(projects),
+			JSON.stringify(projectsJson(projects, meta)),
+			scdlCsv(projects, body),
+			JSON.stringify(threeSixtyGiving(projects, body, meta)),
+			envelopeChart(o, 'fr'),
+			bricksChart(o.bricks, 'fr'),
+			regionsChart(o.regions, 'fr')
+		].join('\n');
+		for (const [what, value] of Object.entries(SECRET)) expect(outputs, what).not.toContain(value);
+		for (const v of ['Outilmaisonzyx', 'outilmaisonzyx', 'Frobnicate', 'Nadir', 'Epsilon Sans Convention', '13579']) {
+			expect(outputs).not.toContain(v);
+		}
+		for (const v of ['Alpha Nuage SAS', '732829320', 'Bêta Données', '443061841', 'Delta Edge', '542051180']) {
+			expect(outputs).toContain(v);
+		}
+	});
+});
+
+describe('SCDL subventions 2.1.1', () => {
+	it('has the 16 columns in order and one row per agreement that granted money', async () => {
+		const csv = scdlCsv(await pub.projects(), awardingBody({ HOX_ATTRIBUANT_ID: '12345678900012', HOX_ATTRIBUANT_NOM: 'Cap Digital' }));
+		const lines = csv.trimEnd().split('\r\n');
+		expect(lines[0]).toBe(SCDL_COLUMNS.join(','));
+		expect(SCDL_COLUMNS).toHaveLength(16);
+		expect(lines).toHaveLength(4);
+		const rows = lines.slice(1).map((l) => l.split(','));
+		const a = rows.find((r) => r[3] === 'CONV-A')!;
+		expect(a.slice(0, 7)).toEqual(['Cap Digital', '12345678900012', '2026-06-01', 'CONV-A', 'Alpha Nuage SAS', '73282932000074', '']);
+		expect(a.slice(8)).toEqual(['100000.00', 'aide en numéraire', 'échelonné', '2026-06-15/2027-02-28', '', 'non', '1.00', '']);
+		const b = rows.find((r) => r[3] === 'CONV-B')!;
+		expect(b[5]).toBe(''); // no SIRET given: left empty, never made up from the SIREN
+		expect(b[11]).toBe('2026-06-15/2027-03-01');
+		const d = rows.find((r) => r[3] === 'CONV-D')!;
+		expect(d[8]).toBe('30000.00'); // terminated: what was paid
+		expect(d[11]).toBe('2026-06-20');
+	});
+
+	it('objet stays under 256 characters; the payment period follows the payments', () => {
+		expect(scdlObjet('x'.repeat(400)).length).toBeLessThanOrEqual(255);
+		const g = { reference: 'C', status: 'signee', signedOn: '2026-06-01', startsOn: '2026-06-01', endsOn: '2027-02-28', grantEur: '1', committedEur: '1', paidEur: '0', advance: null, balance: null } as const;
+		expect(scdlPaymentPeriod(g)).toBe('2026-06-01/2027-02-28');
+	});
+
+	it('the awarding body is configured; a wrong SIRET is refused', () => {
+		expect(awardingBody({})).toMatchObject({ name: 'Cap Digital', siret: '', problem: expect.any(String) });
+		expect(awardingBody({ HOX_ATTRIBUANT_ID: '1234' })).toMatchObject({ siret: '', problem: expect.stringContaining('14 digits') });
+		expect(awardingBody({ HOX_ATTRIBUANT_NOM: 'Autre', HOX_ATTRIBUANT_ID: '12345678900012' })).toMatchObject({ name: 'Autre', siret: '12345678900012', problem: null });
+	});
+});
+
+describe('caching', () => {
+	it('the ETag follows the data version, the code version, the language and sign-in', () => {
+		const anon = { locals: { lang: 'fr', user: null } };
+		const a = publicCacheHeaders('v1', anon, { appVersion: '1', page: true });
+		expect(a['cache-control']).toMatch(/^public, max-age=\d+/);
+		expect(a.vary).toBe('Cookie');
+		expect(publicCacheHeaders('v1', anon, { appVersion: '1', page: true }).etag).toBe(a.etag);
+		expect(publicCacheHeaders('v2', anon, { appVersion: '1', page: true }).etag).not.toBe(a.etag);
+		expect(publicCacheHeaders('v1', anon, { appVersion: '2', page: true }).etag).not.toBe(a.etag);
+		expect(publicCacheHeaders('v1', { locals: { lang: 'en', user: null } }, { appVersion: '1', page: true }).etag).not.toBe(a.etag);
+		const signedIn = publicCacheHeaders('v1', { locals: { lang: 'fr', user: {} } }, { appVersion: '1', page: true });
+		expect(signedIn.etag).not.toBe(a.etag);
+		expect(signedIn['cache-control']).toBe('private, no-cache');
+		expect(publicCacheHeaders('v1', anon, { appVersion: '1', page: false }).vary).toBeUndefined();
+	});
+
+	it('answers 304 when If-None-Match matches (weak comparison)', async () => {
+		const etag = etagOf(['x']);
+		expect(matchesIfNoneMatch(`"nope", ${etag}`, etag)).toBe(true);
+		expect(matchesIfNoneMatch(etag.replace('W/', ''), etag)).toBe(true);
+		expect(matchesIfNoneMatch('"nope"', etag)).toBe(false);
+		const ok = () => new Response('body', { headers: { etag, 'cache-control': 'public, max-age=300' } });
+		const r = conditionalResponse(new Request('http://x/', { headers: { 'if-none-match': etag } }), ok());
+		expect(r.status).toBe(304);
+		expect(r.headers.get('etag')).toBe(etag);
+		expect(await r.text()).toBe('');
+		expect(conditionalResponse(new Request('http://x/'), ok()).status).toBe(200);
+		expect(conditionalResponse(new Request('http://x/', { method: 'POST', headers: { 'if-none-match': etag } }), ok()).status).toBe(200);
+	});
+
+	it('the data version changes with a load', async () => {
+		const before = await dataVersion(db);
+		expect(before).toMatch(/candidatures:\d+/);
+	});
+});
