@@ -1,12 +1,14 @@
 import type { Handle } from '@sveltejs/kit';
 import { langOf } from '$lib/i18n';
-import { authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
+import { anonymousGate, authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.lang = langOf(event.url.searchParams.get('lang') ?? event.cookies.get('lang'));
 	// Session cookie (or API token on /api) → locals.user / locals.session. Pages, actions and
 	// endpoints still check the role themselves (src/lib/server/auth/guard.ts).
 	await authenticate(event);
+	const gate = anonymousGate(event);
+	if (gate) return secureHeaders(event, gate);
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
 	});

@@ -5,7 +5,7 @@
  */
 import { json, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '../db/instance';
-import { deleteSessionCookie, SESSION_COOKIE, setSessionCookie, validateSessionToken } from './sessions';
+import { deleteSessionCookie, parseToken, SESSION_COOKIE, setSessionCookie, validateSessionToken } from './sessions';
 
 /** Fill `locals.user` and `locals.session` from the session cookie, renewing the cookie when due. */
 export async function authenticate(event: RequestEvent): Promise<void> {
@@ -13,6 +13,10 @@ export async function authenticate(event: RequestEvent): Promise<void> {
 	event.locals.session = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (!token) return;
+	if (!parseToken(token)) {
+		deleteSessionCookie(event.cookies, event.url);
+		return;
+	}
 	const db = await getDb();
 	const result = await validateSessionToken(db, token);
 	if (!result) {
@@ -22,6 +26,34 @@ export async function authenticate(event: RequestEvent): Promise<void> {
 	event.locals.user = result.user;
 	event.locals.session = { id: result.session.id, expiresAt: result.session.expiresAt };
 	if (result.renewed) setSessionCookie(event.cookies, event.url, token, result.session.expiresAt);
+}
+
+/**
+ * Defence in depth: anonymous requests under /app go to the sign-in page (and come back
+ * afterwards), under /api get a 401 JSON answer, before any route runs, even one that does
+ * not exist. Every page, action and endpoint still checks the session and role itself.
+ */
+export function anonymousGate(event: RequestEvent): Response | null {
+	if (event.locals.user) return null;
+	const path = event.url.pathname;
+	// Client-side navigations fetch __data.json: the page's own load answers those with a redirect.
+	if (event.isDataRequest) return null;
+	if (path === '/app' || path.startsWith('/app/')) {
+		const back = path + event.url.search;
+		const headers = new Headers({ location: `/login?redirectTo=${encodeURIComponent(back)}` });
+		// A stale session cookie is dropped here too (cookies.delete does not reach a response built in the hook).
+		if (event.cookies.get(SESSION_COOKIE)) {
+			headers.append('set-cookie', `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${event.url.protocol === 'https:' ? '; Secure' : ''}`);
+		}
+		return new Response(null, { status: 303, headers });
+	}
+	if (path === '/api' || path.startsWith('/api/')) {
+		return json(
+			{ error: 'unauthorized', message: 'Authentification requise.' },
+			{ status: 401, headers: { 'www-authenticate': 'Bearer realm="hox"' } }
+		);
+	}
+	return null;
 }
 
 /**
@@ -54,7 +86,16 @@ const API_ERRORS: Record<number, string> = {
  */
 export async function jsonApiErrors(event: RequestEvent, response: Response): Promise<Response> {
 	if (!event.url.pathname.startsWith('/api/') || response.status < 400) return response;
-	if ((response.headers.get('content-type') ?? '').includes('application/json')) return response;
+	if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+		if (response.status === 401 && !response.headers.has('www-authenticate')) {
+			try {
+				response.headers.set('www-authenticate', 'Bearer realm="hox"');
+			} catch {
+				// immutable: leave it
+			}
+		}
+		return response;
+	}
 	const code = API_ERRORS[response.status] ?? 'error';
 	const messages: Record<string, string> = {
 		unauthorized: 'Authentification requise.',
@@ -66,6 +107,7 @@ export async function jsonApiErrors(event: RequestEvent, response: Response): Pr
 	const headers = new Headers(response.headers);
 	headers.delete('content-length');
 	headers.set('content-type', 'application/json');
+	if (response.status === 401) headers.set('www-authenticate', 'Bearer realm="hox"');
 	return json(body, { status: response.status, headers });
 }
 
