@@ -27,7 +27,9 @@ export const load: PageServerLoad = async (event) => {
 			target: r.target,
 			ip: r.ip,
 			outcome: r.outcome,
-			details: r.details ? JSON.stringify(r.details) : null
+			details: r.details
+				? Object.entries(r.details).map(([k, v]) => `${k} : ${v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+				: []
 		}))
 	};
 };
