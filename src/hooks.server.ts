@@ -1,6 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import { langOf } from '$lib/i18n';
 import { anonymousGate, authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
+import { conditionalResponse } from '$lib/server/public/cache';
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.lang = langOf(event.url.searchParams.get('lang') ?? event.cookies.get('lang'));
@@ -12,5 +13,6 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
 	});
-	return secureHeaders(event, await jsonApiErrors(event, response));
+	// Public pages and open-data files carry an ETag: answer 304 when the client already has it.
+	return conditionalResponse(event.request, secureHeaders(event, await jsonApiErrors(event, response)));
 };
