@@ -75,6 +75,30 @@ export const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 			)`,
 			`CREATE TABLE IF NOT EXISTS login_attempts (at_time TIMESTAMPTZ NOT NULL, email VARCHAR, ip VARCHAR, success BOOLEAN NOT NULL)`
 		]
+	},
+	{
+		version: 3,
+		name: 'API tokens (Biscuit)',
+		sql: [
+			// The root key pair that signs API tokens (unless HOX_BISCUIT_PRIVATE_KEY is set).
+			`CREATE TABLE IF NOT EXISTS biscuit_root_key (
+				id INTEGER PRIMARY KEY,
+				private_key VARCHAR NOT NULL,
+				public_key VARCHAR NOT NULL,
+				created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+			)`,
+			// Tokens issued by the server; revoking one refuses it and every attenuation of it.
+			`CREATE TABLE IF NOT EXISTS api_tokens (
+				id VARCHAR PRIMARY KEY,
+				user_id VARCHAR NOT NULL,
+				label VARCHAR,
+				revocation_id VARCHAR NOT NULL,
+				created_at TIMESTAMPTZ NOT NULL,
+				expires_at TIMESTAMPTZ NOT NULL,
+				created_by VARCHAR,
+				revoked_at TIMESTAMPTZ
+			)`
+		]
 	}
 ];
 
