@@ -1,8 +1,20 @@
-import { getDb } from '$lib/server/db/instance';
-import { computeKpis } from '$lib/server/figures/kpis';
+import { bricksChart, envelopeChart, envelopeParts, openPublic, regionsChart } from '$lib/server/public/kit';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	const db = await getDb();
-	return { kpis: await computeKpis(db) };
+/** Public pages are plain HTML: no client-side JavaScript, no data shipped to the browser twice. */
+export const csr = false;
+
+export const load: PageServerLoad = async (event) => {
+	const pub = await openPublic(event, { page: true });
+	const overview = await pub.overview();
+	const lang = event.locals.lang;
+	return {
+		overview,
+		envelope: envelopeParts(overview, lang),
+		charts: {
+			envelope: envelopeChart(overview, lang),
+			bricks: bricksChart(overview.bricks, lang),
+			regions: regionsChart(overview.regions, lang)
+		}
+	};
 };

@@ -2,6 +2,8 @@
  * The public pages' charts, rendered to SVG on the server (no JavaScript needed). Each chart
  * is paired on its page with a data table holding the same numbers. Hidden counts
  * (statistical secrecy) are drawn as no bar, with the mark « s ».
+ *
+ * Drawn narrow (labels above the bars) so that they stay legible on a phone.
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from '../../charts/render';
@@ -9,26 +11,52 @@ import type { Lang } from '../../i18n';
 import { formatEur } from '../../format';
 import type { BrickRow, PublicOverview, RegionRow } from './overview';
 
-const PAID = '#1d3b6e';
-const COMMITTED = '#7d9cc9';
-const AVAILABLE = '#e7edf7';
-const APPLICATIONS = '#c9d6ea';
-const FUNDED = '#0f766e';
+export const CHART_COLOURS = {
+	paid: '#1d3b6e',
+	committed: '#7d9cc9',
+	available: '#e7edf7',
+	applications: '#c9d6ea',
+	funded: '#0f766e'
+} as const;
 
+const INK = '#1b2433';
+const SOFT = '#4a5568';
 const tr = (lang: Lang, fr: string, en: string) => (lang === 'en' ? en : fr);
 
-/** The envelope: paid, committed not yet paid, still available. */
-export function envelopeChart(o: PublicOverview, lang: Lang): string {
-	const paid = o.funding.paidEur;
-	const toPay = Math.max(0, o.funding.committedEur - o.funding.paidEur);
-	const available = Math.max(0, o.funding.remainingEur);
-	const data = [
-		{ part: tr(lang, 'Versé', 'Paid'), value: paid, fill: PAID, text: '#fff' },
-		{ part: tr(lang, 'Engagé, à verser', 'Committed, to pay'), value: toPay, fill: COMMITTED, text: '#1b2433' },
-		{ part: tr(lang, 'Disponible', 'Available'), value: available, fill: AVAILABLE, text: '#1b2433' }
+/** `500 k€`, `1,5 M€` (fr) / `€500k`, `€1.5M` (en). */
+export function shortEur(v: number, lang: Lang): string {
+	const n = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+	if (v === 0) return lang === 'fr' ? '0 €' : '€0';
+	if (Math.abs(v) >= 1e6) return lang === 'fr' ? `${n.format(v / 1e6)} M€` : `€${n.format(v / 1e6)}M`;
+	if (Math.abs(v) >= 1e3) return lang === 'fr' ? `${n.format(v / 1e3)} k€` : `€${n.format(v / 1e3)}k`;
+	return formatEur(v, lang);
+}
+
+export interface EnvelopePart {
+	key: 'paid' | 'committed' | 'available';
+	label: string;
+	value: number;
+	colour: string;
+}
+
+export function envelopeParts(o: PublicOverview, lang: Lang): EnvelopePart[] {
+	return [
+		{ key: 'paid', label: tr(lang, 'Versé', 'Paid'), value: o.funding.paidEur, colour: CHART_COLOURS.paid },
+		{
+			key: 'committed',
+			label: tr(lang, 'Engagé, à verser', 'Committed, to pay'),
+			value: Math.max(0, o.funding.committedEur - o.funding.paidEur),
+			colour: CHART_COLOURS.committed
+		},
+		{ key: 'available', label: tr(lang, 'Disponible', 'Available'), value: Math.max(0, o.funding.remainingEur), colour: CHART_COLOURS.available }
 	];
+}
+
+/** The envelope as one bar: paid, committed not yet paid, still available. */
+export function envelopeChart(o: PublicOverview, lang: Lang): string {
+	const parts = envelopeParts(o, lang);
 	let x = 0;
-	const segments = data.map((d) => {
+	const segments = parts.map((d) => {
 		const s = { ...d, x1: x, x2: x + d.value };
 		x += d.value;
 		return s;
@@ -36,25 +64,23 @@ export function envelopeChart(o: PublicOverview, lang: Lang): string {
 	const total = Math.max(x, o.envelopeEur);
 	return renderPlot(
 		{
-			width: 720,
-			height: 90,
-			marginLeft: 8,
-			marginRight: 8,
-			marginTop: 8,
-			marginBottom: 28,
-			x: { domain: [0, total], tickFormat: (v: number) => formatEur(v, lang).replace(/\u202f000\u202f000/, ' M'), ticks: 5, label: null },
-			y: { axis: null },
+			width: 640,
+			height: 74,
+			marginLeft: 14,
+			marginRight: 26,
+			marginTop: 4,
+			marginBottom: 26,
+			style: { fontSize: '13px', color: INK },
+			x: { domain: [0, total], tickFormat: (v: number) => shortEur(v, lang), ticks: 4, label: null },
+			y: { axis: null, domain: [0, 1] },
 			marks: [
-				Plot.rectX(segments, { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fill: 'fill', stroke: '#1d3b6e', strokeWidth: 0.5 }),
-				Plot.text(
-					segments.filter((s) => s.value / total > 0.12),
-					{ x: (s: (typeof segments)[number]) => (s.x1 + s.x2) / 2, y: 0.5, text: 'part', fill: 'text', fontSize: 13 }
-				)
+				Plot.rectX(segments, { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fill: 'colour', stroke: CHART_COLOURS.paid, strokeWidth: 0.75 }),
+				Plot.ruleX([o.envelopeEur], { stroke: INK, strokeWidth: 1.5 })
 			]
 		},
 		{
 			title: tr(lang, "Enveloppe de l'appel à projets", 'Envelope of the open call'),
-			description: data.map((d) => `${d.part} ${formatEur(d.value, lang)}`).join(', ')
+			description: parts.map((d) => `${d.label} ${formatEur(d.value, lang)}`).join(', ')
 		}
 	);
 }
@@ -65,35 +91,37 @@ interface UptakeDatum {
 	funded: number;
 }
 
-/** Applications (light) and funded projects (dark) per group; hidden counts marked « s ». */
+/** Applications (light bar) and funded projects (dark bar) per group, label above each pair. */
 function uptakeChart(data: UptakeDatum[], lang: Lang, title: string): string {
 	const max = Math.max(1, ...data.map((d) => Math.max(d.applications ?? 0, d.funded)));
-	const rowHeight = 26;
-	const labelWidth = Math.min(230, 12 + 7 * Math.max(...data.map((d) => d.label.length), 4));
+	const band = 44;
 	return renderPlot(
 		{
-			width: 720,
-			height: 36 + rowHeight * data.length,
-			marginLeft: labelWidth,
-			marginRight: 40,
-			marginTop: 6,
-			marginBottom: 30,
-			x: { domain: [0, max], label: null, ticks: Math.min(max, 6), tickFormat: 'd', grid: true },
-			y: { domain: data.map((d) => d.label), label: null, tickSize: 0 },
+			width: 460,
+			height: 30 + band * data.length,
+			marginLeft: 6,
+			marginRight: 52,
+			marginTop: 0,
+			marginBottom: 26,
+			style: { fontSize: '13px', color: INK },
+			x: { domain: [0, max], label: null, ticks: Math.min(max, 5), tickFormat: 'd', grid: true },
+			y: { domain: data.map((d) => d.label), axis: null, padding: 0 },
 			marks: [
+				Plot.text(data, { y: 'label', x: 0, text: 'label', textAnchor: 'start', dy: -11, fill: INK, fontWeight: 600 }),
 				Plot.barX(
 					data.filter((d) => d.applications !== null),
-					{ y: 'label', x: 'applications', fill: APPLICATIONS, insetTop: 3, insetBottom: 3 }
+					{ y: 'label', x: 'applications', fill: CHART_COLOURS.applications, insetTop: 24, insetBottom: 4 }
 				),
-				Plot.barX(data, { y: 'label', x: 'funded', fill: FUNDED, insetTop: 8, insetBottom: 8 }),
-				Plot.text(
-					data.filter((d) => d.applications === null),
-					{ y: 'label', x: 0, text: () => 's', dx: 8, textAnchor: 'start', fontStyle: 'italic', fill: '#4a5568' }
-				),
-				Plot.text(
-					data.filter((d) => d.applications !== null),
-					{ y: 'label', x: 'applications', text: (d: UptakeDatum) => String(d.applications), dx: 6, textAnchor: 'start', fill: '#4a5568' }
-				)
+				Plot.barX(data, { y: 'label', x: 'funded', fill: CHART_COLOURS.funded, insetTop: 28, insetBottom: 8 }),
+				Plot.text(data, {
+					y: 'label',
+					x: (d: UptakeDatum) => Math.max(d.applications ?? 0, d.funded),
+					text: (d: UptakeDatum) => (d.applications === null ? `${d.funded} · s` : `${d.funded} / ${d.applications}`),
+					dx: 5,
+					dy: 12,
+					textAnchor: 'start',
+					fill: SOFT
+				})
 			]
 		},
 		{
@@ -101,7 +129,7 @@ function uptakeChart(data: UptakeDatum[], lang: Lang, title: string): string {
 			description: data
 				.map(
 					(d) =>
-						`${d.label} : ${d.applications === null ? tr(lang, 'candidatures secret statistique', 'applications withheld') : `${d.applications} ${tr(lang, 'candidatures', 'applications')}`}, ${d.funded} ${tr(lang, 'financés', 'funded')}`
+						`${d.label} : ${d.funded} ${tr(lang, 'financés', 'funded')}, ${d.applications === null ? tr(lang, 'candidatures : secret statistique', 'applications withheld') : `${d.applications} ${tr(lang, 'candidatures', 'applications')}`}`
 				)
 				.join(' ; ')
 		}
@@ -112,7 +140,7 @@ export function bricksChart(rows: BrickRow[], lang: Lang): string {
 	return uptakeChart(
 		rows.map((r) => ({ label: r.name, applications: r.applications.count, funded: r.funded })),
 		lang,
-		tr(lang, 'Candidatures et projets financés par brique', 'Applications and funded projects per brick')
+		tr(lang, 'Projets financés et candidatures par brique', 'Funded projects and applications per brick')
 	);
 }
 
@@ -120,8 +148,6 @@ export function regionsChart(rows: RegionRow[], lang: Lang): string {
 	return uptakeChart(
 		rows.map((r) => ({ label: r.region, applications: r.applications.count, funded: r.funded })),
 		lang,
-		tr(lang, 'Candidatures et projets financés par région', 'Applications and funded projects per region')
+		tr(lang, 'Projets financés et candidatures par région', 'Funded projects and applications per region')
 	);
 }
-
-export const CHART_COLOURS = { PAID, COMMITTED, AVAILABLE, APPLICATIONS, FUNDED };

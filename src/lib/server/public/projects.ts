@@ -324,6 +324,8 @@ export interface PublishedTotals {
 	revenueForecastEur: string;
 	revenueGeneratedEur: string;
 	published: number;
+	/** Projects whose every agreement was terminated (listed, with what was paid). */
+	terminated: number;
 }
 
 /** Sums over the published projects (optionally narrowed), computed in SQL (exact money). */
@@ -333,7 +335,8 @@ export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 
 	const row = await db.one<Record<string, string | number>>(
 		`WITH ${PUBLISHED_CTE},
 		money AS (
-			SELECT numero_dossier, sum(montant_aide) AS grant_eur, sum(committed_eur) AS committed_eur, sum(paid_eur) AS paid_eur
+			SELECT numero_dossier, sum(montant_aide) AS grant_eur, sum(committed_eur) AS committed_eur, sum(paid_eur) AS paid_eur,
+				bool_and(statut = 'resiliee') AS terminated
 			FROM agreements GROUP BY numero_dossier
 		),
 		report AS (SELECT ${cols('r', PUBLIC_REPORT_COLUMNS)} FROM latest_reports r),
@@ -346,7 +349,8 @@ export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 
 			coalesce(sum(r.emplois_crees), 0)::VARCHAR AS jobs_created,
 			coalesce(sum(p.ca_prevu), 0)::VARCHAR AS revenue_forecast,
 			coalesce(sum(r.ca_genere), 0)::VARCHAR AS revenue_generated,
-			count(*) FILTER (WHERE coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '')::INTEGER AS published
+			count(*) FILTER (WHERE coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '')::INTEGER AS published,
+			count(*) FILTER (WHERE m.terminated)::INTEGER AS terminated
 		FROM p JOIN money m USING (numero_dossier) LEFT JOIN report r USING (numero_dossier)`,
 		params as never
 	);
@@ -360,6 +364,7 @@ export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 
 		jobsCreated: String(r.jobs_created ?? '0'),
 		revenueForecastEur: String(r.revenue_forecast ?? '0'),
 		revenueGeneratedEur: String(r.revenue_generated ?? '0'),
-		published: Number(r.published ?? 0)
+		published: Number(r.published ?? 0),
+		terminated: Number(r.terminated ?? 0)
 	};
 }

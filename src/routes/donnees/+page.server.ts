@@ -1,0 +1,17 @@
+import { openPublic, PROJECT_CSV_COLUMNS, SCDL_COLUMNS } from '$lib/server/public/kit';
+import type { PageServerLoad } from './$types';
+
+export const csr = false;
+
+export const load: PageServerLoad = async (event) => {
+	const pub = await openPublic(event, { page: true });
+	const totals = await pub.totals();
+	const body = pub.awardingBody();
+	return {
+		updatedAt: await pub.updatedAt(),
+		projects: totals.projects,
+		awardingBody: { name: body.name, siret: body.siret, configured: body.problem === null },
+		projectColumns: [...PROJECT_CSV_COLUMNS],
+		scdlColumns: [...SCDL_COLUMNS]
+	};
+};
