@@ -5,12 +5,30 @@
  */
 import { json, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '../db/instance';
+import { verifyToken } from './tokens';
 import { deleteSessionCookie, parseToken, SESSION_COOKIE, setSessionCookie, validateSessionToken } from './sessions';
 
-/** Fill `locals.user` and `locals.session` from the session cookie, renewing the cookie when due. */
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+export function bearerToken(request: Request): string | null {
+	const header = request.headers.get('authorization');
+	const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+	return m ? m[1]! : null;
+}
+
+/**
+ * Fill `locals.user` and `locals.session`: on /api from a Biscuit API token when the
+ * request carries one (no session then: a token cannot do what needs a session, such as
+ * issuing tokens), otherwise from the session cookie, renewing the cookie when due.
+ */
 export async function authenticate(event: RequestEvent): Promise<void> {
 	event.locals.user = null;
 	event.locals.session = null;
+	const bearer = event.url.pathname.startsWith('/api/') ? bearerToken(event.request) : null;
+	if (bearer) {
+		const checked = await verifyToken(await getDb(), bearer, { method: event.request.method, path: event.url.pathname });
+		if (checked.ok) event.locals.user = checked.user;
+		return;
+	}
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (!token) return;
 	if (!parseToken(token)) {
@@ -48,6 +66,12 @@ export function anonymousGate(event: RequestEvent): Response | null {
 		return new Response(null, { status: 303, headers });
 	}
 	if (path === '/api' || path.startsWith('/api/')) {
+		if (bearerToken(event.request)) {
+			return json(
+				{ error: 'invalid_token', message: 'Jeton d’API invalide, expiré, révoqué ou restreint pour cette requête.' },
+				{ status: 401, headers: { 'www-authenticate': 'Bearer realm="hox", error="invalid_token"' } }
+			);
+		}
 		return json(
 			{ error: 'unauthorized', message: 'Authentification requise.' },
 			{ status: 401, headers: { 'www-authenticate': 'Bearer realm="hox"' } }
