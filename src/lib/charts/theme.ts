@@ -52,10 +52,10 @@ export function plainNumber(lang: Lang, digits = 0): (v: number) => string {
 	return (v: number) => f.format(v);
 }
 
-/** Width of a left margin able to hold the longest of these labels (≈ 7 px per character at 12 px). */
+/** Width of a left margin able to hold the longest of these labels (≈ 7.4 px per character at 13 px). */
 export function labelMargin(labels: readonly string[], min = 60, max = 240): number {
 	const longest = Math.max(0, ...labels.map((l) => l.length));
-	return Math.max(min, Math.min(max, 14 + Math.round(longest * 6.6)));
+	return Math.max(min, Math.min(max, 16 + Math.round(longest * 7.4)));
 }
 
 /** Base style of every chart: readable type when the SVG is scaled down on a phone. */
