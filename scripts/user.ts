@@ -6,6 +6,10 @@
  *   disable --email E / enable --email E                         (disabling ends its sessions)
  *   reset-password --email E                                     set a new password (ends its sessions)
  *   role --email E --role R [--org ORG]                          change a role
+ *   token --email E [--days N] [--label L]                       mint a Biscuit API token
+ *   tokens / revoke-token --id ID                                list / revoke API tokens
+ *   attenuate --public-key K [--read-only] [--path P] [--days N] narrow a token offline
+ *                                                                (token from HOX_TOKEN; no database)
  *
  * Every command takes [--db PATH]. The password comes from the environment variable
  * HOX_PASSWORD, or is asked for (twice, without echo) on a terminal.
@@ -22,6 +26,7 @@ import {
 	type Actor
 } from '../src/lib/server/auth/users';
 import { passwordProblem } from '../src/lib/server/auth/password';
+import { attenuateToken, issueToken, listTokens, revokeToken } from '../src/lib/server/auth/tokens';
 import { actor, args, main, openDatabase } from './lib/cli';
 
 const USAGE = `Usage : npm run user -- <commande> [options]
@@ -31,6 +36,11 @@ const USAGE = `Usage : npm run user -- <commande> [options]
   enable --email E
   reset-password --email E
   role --email E --role R [--org ORG]
+  token --email E [--days N] [--label L]       jeton d’API (Biscuit), affiché une fois
+  tokens                                        jetons émis
+  revoke-token --id ID                          révoque un jeton et ses dérivés
+  attenuate --public-key K [--read-only] [--path P] [--days N]
+                                                restreint hors ligne le jeton de HOX_TOKEN
 Options communes : --db PATH (défaut : HOX_DB ou data/hox.duckdb).
 Mot de passe : variable d’environnement HOX_PASSWORD, sinon demandé au terminal.
 Organisations du consortium : ${Object.keys(CONSORTIUM_ORGS).join(', ')}.`;
@@ -97,6 +107,12 @@ main(async () => {
 		role: { type: 'string' },
 		org: { type: 'string' },
 		json: { type: 'boolean' },
+		days: { type: 'string' },
+		label: { type: 'string' },
+		id: { type: 'string' },
+		'public-key': { type: 'string' },
+		'read-only': { type: 'boolean' },
+		path: { type: 'string' },
 		help: { type: 'boolean', short: 'h' }
 	});
 	const command = positionals[0];
@@ -111,10 +127,32 @@ main(async () => {
 		}
 		return values.email;
 	};
-	const known = ['add', 'list', 'disable', 'enable', 'reset-password', 'role'];
+	const known = ['add', 'list', 'disable', 'enable', 'reset-password', 'role', 'token', 'tokens', 'revoke-token', 'attenuate'];
 	if (!known.includes(command)) {
 		console.error(`Commande inconnue : « ${command} ».\n\n${USAGE}`);
 		return 2;
+	}
+	if (command === 'attenuate') {
+		// Offline, as any token holder would: no database, no secret.
+		const token = process.env.HOX_TOKEN?.trim();
+		const key = values['public-key'];
+		if (!token || !key) {
+			console.error('« attenuate » demande le jeton dans HOX_TOKEN et --public-key (GET /api/v1/tokens/public-key).');
+			return 2;
+		}
+		const days = values.days === undefined ? undefined : Number(values.days);
+		if (days !== undefined && !(days > 0)) {
+			console.error('--days doit être un nombre de jours positif.');
+			return 2;
+		}
+		console.log(
+			await attenuateToken(token, key, {
+				readOnly: values['read-only'],
+				pathPrefix: values.path,
+				expiresAt: days === undefined ? undefined : new Date(Date.now() + days * 24 * 3600 * 1000)
+			})
+		);
+		return 0;
 	}
 	const by: Actor = { actor: actor() };
 	// Ask for the password before opening the database (which another process may hold).
@@ -169,6 +207,33 @@ main(async () => {
 			case 'reset-password':
 				await resetPassword(db, needEmail(), password, by);
 				console.log(`Mot de passe changé pour ${values.email} (ses sessions sont fermées).`);
+				break;
+			case 'token': {
+				const issued = await issueToken(db, { email: needEmail(), days: values.days === undefined ? undefined : Number(values.days), label: values.label ?? null }, by);
+				console.error(`Jeton d’API pour ${issued.email}, valable jusqu’au ${when(issued.expiresAt.getTime())} (id ${issued.id}).`);
+				console.error(`Clé publique du serveur (pour le restreindre) : ${issued.publicKey}`);
+				console.error('Usage : Authorization: Bearer <jeton>. Le jeton (sur la sortie standard) ne sera plus affiché :');
+				console.log(issued.token);
+				break;
+			}
+			case 'tokens': {
+				const tokens = await listTokens(db);
+				if (values.json) console.log(JSON.stringify(tokens, null, 2));
+				else if (!tokens.length) console.log('Aucun jeton émis.');
+				else
+					for (const t of tokens) {
+						const state = t.revokedAt !== null ? 'révoqué' : t.expiresAt <= Date.now() ? 'expiré' : 'valide';
+						console.log(`${t.id}  ${t.email}  ${state}  fin ${when(t.expiresAt)}${t.label ? `  « ${t.label} »` : ''}`);
+					}
+				break;
+			}
+			case 'revoke-token':
+				if (!values.id) {
+					console.error(`« revoke-token » demande --id.\n\n${USAGE}`);
+					return 2;
+				}
+				await revokeToken(db, values.id, by);
+				console.log(`Jeton ${values.id} révoqué.`);
 				break;
 			case 'role':
 				if (!values.role) {

@@ -3,14 +3,25 @@ import { CONSORTIUM_ORGS } from '$lib/domain/programme';
 import { clientAddress } from '$lib/server/auth/client';
 import { generatePassword, parisTime } from '$lib/server/auth/display';
 import { requireUser } from '$lib/server/auth/guard';
+import { issueToken, listTokens, publicKey, revokeToken } from '$lib/server/auth/tokens';
 import { changeRole, createUser, disableUser, enableUser, listUsers, resetPassword, ROLE_LABELS, ROLES, UserError, type Actor } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const me = requireUser(event, ['admin']);
-	const users = await listUsers(await getDb());
+	const db = await getDb();
+	const [users, tokens] = await Promise.all([listUsers(db), listTokens(db)]);
+	const now = Date.now();
 	return {
+		tokens: tokens.map((t) => ({
+			id: t.id,
+			email: t.email,
+			label: t.label,
+			created: parisTime(t.createdAt),
+			expires: parisTime(t.expiresAt),
+			state: t.revokedAt !== null ? ('revoked' as const) : t.expiresAt <= now ? ('expired' as const) : ('valid' as const)
+		})),
 		lang: event.locals.lang,
 		me: me.email,
 		roles: ROLES.map((r) => ({ id: r, label: ROLE_LABELS[r] })),
@@ -28,7 +39,14 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-type Outcome = { action: string; email: string; ok?: { fr: string; en: string }; problem?: { fr: string; en: string }; password?: string };
+type Outcome = {
+	action: string;
+	email: string;
+	ok?: { fr: string; en: string };
+	problem?: { fr: string; en: string };
+	password?: string;
+	token?: { value: string; publicKey: string; expires: string };
+};
 
 /** Every action checks the role itself: the layout's check does not cover form actions. */
 async function run(event: RequestEvent, action: string, work: (form: FormData, by: Actor, email: string) => Promise<Omit<Outcome, 'action' | 'email'>>) {
@@ -78,6 +96,21 @@ export const actions: Actions = {
 				ok: { fr: `Mot de passe de ${email} changé ; ses sessions sont fermées.`, en: `Password of ${email} changed; its sessions are closed.` },
 				password: generated ? password : undefined
 			};
+		}),
+	token: (event) =>
+		run(event, 'token', async (form, by, email) => {
+			const db = await getDb();
+			const issued = await issueToken(db, { email, days: Number(form.get('days') || 90), label: String(form.get('label') ?? '') }, by);
+			return {
+				ok: { fr: `Jeton d’API émis pour ${issued.email}.`, en: `API token issued for ${issued.email}.` },
+				token: { value: issued.token, publicKey: await publicKey(db), expires: parisTime(issued.expiresAt.getTime()) }
+			};
+		}),
+	revokeToken: (event) =>
+		run(event, 'revokeToken', async (form, by) => {
+			const id = String(form.get('id') ?? '');
+			await revokeToken(await getDb(), id, by);
+			return { ok: { fr: 'Jeton révoqué (et toutes ses restrictions dérivées).', en: 'Token revoked (and every attenuation of it).' } };
 		}),
 	role: (event) =>
 		run(event, 'role', async (form, by, email) => {
