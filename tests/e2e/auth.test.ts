@@ -317,3 +317,62 @@ test.describe('security headers', () => {
 		expect(page).toMatch(/script-src 'self' 'sha256-/);
 	});
 });
+
+test.describe('API tokens (Biscuit)', () => {
+	test('issued on the admin page, used as Bearer, attenuated offline, revoked', async ({ page, playwright }) => {
+		await signIn(page, 'admin', '/app/admin/utilisateurs');
+		const form = page.locator('form[action="?/token"]');
+		await form.locator('select[name="email"]').selectOption(ACCOUNTS.nexedi.email);
+		await form.locator('select[name="days"]').selectOption('7');
+		await form.locator('input[name="label"]').fill('e2e robot');
+		await form.getByRole('button').click();
+		await expect(page.getByRole('status')).toContainText('Jeton d’API émis pour nexedi@test.local');
+		const token = await page.locator('textarea.token').inputValue();
+		const publicKey = (await page.locator('.notice code.break').textContent())!.trim();
+
+		const api = await playwright.request.newContext({ baseURL: origin() });
+		const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+		const res = await api.get('/api/v1/kpis', { headers: bearer(token) });
+		expect(res.status()).toBe(200);
+		expect(res.headers()['x-hox-scope']).toBe('consortium:nexedi');
+		// A consortium token does not open admin endpoints.
+		expect((await api.get('/api/v1/tokens', { headers: bearer(token) })).status()).toBe(403);
+
+		// The holder narrows it offline to reading /api/v1/kpis only.
+		const { attenuateToken } = await import('../../src/lib/server/auth/tokens');
+		const narrow = await attenuateToken(token, publicKey, { readOnly: true, pathPrefix: '/api/v1/kpis' });
+		expect((await api.get('/api/v1/kpis', { headers: bearer(narrow) })).status()).toBe(200);
+		const outside = await api.get('/api/v1/tokens/public-key', { headers: bearer(narrow) });
+		expect(outside.status()).toBe(401);
+		expect(await outside.json()).toMatchObject({ error: 'invalid_token' });
+
+		// Revoking on the admin page refuses the token and its attenuation.
+		await page.reload();
+		const row = page.locator('tr', { hasText: 'e2e robot' });
+		await row.getByRole('button', { name: /Révoquer/ }).click();
+		await expect(page.getByRole('status')).toContainText('Jeton révoqué');
+		expect((await api.get('/api/v1/kpis', { headers: bearer(token) })).status()).toBe(401);
+		expect((await api.get('/api/v1/kpis', { headers: bearer(narrow) })).status()).toBe(401);
+		await api.dispose();
+	});
+
+	test('only a signed-in admin issues tokens through the API; a token cannot issue tokens', async ({ page, playwright }) => {
+		await signIn(page, 'auditor', '/app');
+		const asAuditor = await page.request.post('/api/v1/tokens', { data: {}, headers: { origin: origin() } });
+		expect(asAuditor.status()).toBe(403);
+		await page.context().clearCookies();
+
+		await signIn(page, 'admin', '/app');
+		const issued = await page.request.post('/api/v1/tokens', { data: { days: 1, label: 'e2e api' }, headers: { origin: origin() } });
+		expect(issued.status()).toBe(201);
+		const body = await issued.json();
+		expect(body).toMatchObject({ email: ACCOUNTS.admin.email, public_key: expect.stringMatching(/^ed25519\//) });
+
+		const api = await playwright.request.newContext({ baseURL: origin(), extraHTTPHeaders: { authorization: `Bearer ${body.token}` } });
+		expect((await api.get('/api/v1/tokens')).status()).toBe(200);
+		const again = await api.post('/api/v1/tokens', { data: { days: 1 } });
+		expect(again.status()).toBe(403);
+		expect(await again.json()).toMatchObject({ error: 'session_required' });
+		await api.dispose();
+	});
+});
