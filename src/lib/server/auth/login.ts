@@ -7,7 +7,7 @@ import type { Database } from '../db/database';
 import { recordAudit } from './audit';
 import { verifyDummyPassword, verifyPassword } from './password';
 import { checkLoginAllowed, recordLoginAttempt } from './rate-limit';
-import { createSession, type Session, type SessionUser } from './sessions';
+import { createSession, deleteExpiredSessions, type Session, type SessionUser } from './sessions';
 import { findUserForLogin, normaliseEmail } from './users';
 
 export type SignIn =
@@ -42,6 +42,8 @@ export async function signIn(db: Database, emailInput: string, password: string,
 		await recordAudit(db, { actor: null, action: 'login.failure', target: email, ip, outcome: 'failure', details: { reason } }, now);
 		return { ok: false, status: 400 };
 	}
+	// Now and then is enough to forget lapsed sessions (validation ignores them anyway).
+	await deleteExpiredSessions(db, now);
 	const { session, token } = await createSession(db, account.id, now);
 	await recordAudit(db, { actor: account.email, action: 'login.success', target: account.email, ip, outcome: 'success' }, now);
 	return { ok: true, user: { id: account.id, email: account.email, role: account.role, org: account.org }, session, token };
