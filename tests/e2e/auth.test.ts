@@ -154,7 +154,10 @@ test.describe('brute-force brake', () => {
 });
 
 test.describe('admin', () => {
-	test('reaches the users and audit pages and sees the sign-ins in the trail', async ({ page }) => {
+	test('reaches the users and audit pages and sees the sign-ins in the trail', async ({ page, playwright }) => {
+		const request = await playwright.request.newContext({ baseURL: origin() });
+		expect((await postLogin(request, 'nobody-here@test.local', 'a wrong password', freshIp())).status()).toBe(400);
+		await request.dispose();
 		await signIn(page, 'admin', '/app/admin/utilisateurs');
 		const table = page.locator('table');
 		for (const a of Object.values(ACCOUNTS)) await expect(table).toContainText(a.email);
@@ -374,5 +377,48 @@ test.describe('API tokens (Biscuit)', () => {
 		expect(again.status()).toBe(403);
 		expect(await again.json()).toMatchObject({ error: 'session_required' });
 		await api.dispose();
+	});
+});
+
+test.describe('my account', () => {
+	test('changing one’s password keeps this session and ends the others', async ({ page, browser }) => {
+		// A throw-away account: the seeded ones keep their passwords for the other tests.
+		await signIn(page, 'admin', '/app/admin/utilisateurs');
+		const add = page.locator('form[action="?/add"]');
+		await add.locator('input[name="email"]').fill('temp-pw@test.local');
+		await add.locator('select[name="role"]').selectOption('auditor');
+		await add.locator('input[name="password"]').fill('first passphrase 2026');
+		await add.getByRole('button').click();
+		await expect(page.getByRole('status')).toContainText('temp-pw@test.local');
+
+		const open = async () => {
+			const context = await browser.newContext({ javaScriptEnabled: false });
+			const p = await context.newPage();
+			await p.goto('/login?redirectTo=/app/compte');
+			await p.locator('input[name="email"]').fill('temp-pw@test.local');
+			await p.locator('input[name="password"]').fill('first passphrase 2026');
+			await p.locator('form[data-login] button[type="submit"]').click();
+			await expect(p).toHaveURL(/\/app\/compte$/);
+			return { context, p };
+		};
+		const a = await open();
+		const b = await open();
+
+		await a.p.locator('#current').fill('not my password');
+		await a.p.locator('#next').fill('second passphrase 2026');
+		await a.p.locator('#confirm').fill('second passphrase 2026');
+		await a.p.getByRole('button', { name: 'Changer le mot de passe' }).click();
+		await expect(a.p.getByRole('alert')).toContainText('actuel est incorrect');
+
+		await a.p.locator('#current').fill('first passphrase 2026');
+		await a.p.locator('#next').fill('second passphrase 2026');
+		await a.p.locator('#confirm').fill('second passphrase 2026');
+		await a.p.getByRole('button', { name: 'Changer le mot de passe' }).click();
+		await expect(a.p.getByRole('status')).toContainText('Mot de passe changé');
+
+		expect((await a.context.request.get('/api/v1/kpis')).status()).toBe(200);
+		expect((await b.context.request.get('/api/v1/kpis')).status()).toBe(401);
+		await a.context.close();
+		await b.context.close();
 	});
 });
