@@ -20,6 +20,21 @@ export const CHART_COLOURS = {
 } as const;
 
 const INK = '#1b2433';
+
+/**
+ * Plot labels its inner groups (`aria-label="bar"`…); inside an SVG that is one image
+ * (role="img", named by renderPlot) those labels are noise, and not allowed on a <g>.
+ */
+export function flattenAria(svg: string): string {
+	let first = true;
+	return svg.replace(/<([a-zA-Z]+)([^>]*)>/g, (tag, name: string, attrs: string) => {
+		if (first && name.toLowerCase() === 'svg') {
+			first = false;
+			return tag;
+		}
+		return `<${name}${attrs.replace(/\s(aria-label|aria-description)="[^"]*"/g, '')}>`;
+	});
+}
 const SOFT = '#4a5568';
 const tr = (lang: Lang, fr: string, en: string) => (lang === 'en' ? en : fr);
 
@@ -62,7 +77,7 @@ export function envelopeChart(o: PublicOverview, lang: Lang): string {
 		return s;
 	});
 	const total = Math.max(x, o.envelopeEur);
-	return renderPlot(
+	return flattenAria(renderPlot(
 		{
 			width: 640,
 			height: 74,
@@ -82,7 +97,7 @@ export function envelopeChart(o: PublicOverview, lang: Lang): string {
 			title: tr(lang, "Enveloppe de l'appel à projets", 'Envelope of the open call'),
 			description: parts.map((d) => `${d.label} ${formatEur(d.value, lang)}`).join(', ')
 		}
-	);
+	));
 }
 
 interface UptakeDatum {
@@ -95,7 +110,7 @@ interface UptakeDatum {
 function uptakeChart(data: UptakeDatum[], lang: Lang, title: string): string {
 	const max = Math.max(1, ...data.map((d) => Math.max(d.applications ?? 0, d.funded)));
 	const band = 44;
-	return renderPlot(
+	return flattenAria(renderPlot(
 		{
 			width: 460,
 			height: 30 + band * data.length,
@@ -133,7 +148,7 @@ function uptakeChart(data: UptakeDatum[], lang: Lang, title: string): string {
 				)
 				.join(' ; ')
 		}
-	);
+	));
 }
 
 export function bricksChart(rows: BrickRow[], lang: Lang): string {
