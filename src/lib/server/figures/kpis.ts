@@ -38,7 +38,31 @@ export function scopedCtes(filter?: FigureFilter): string {
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 export async function computeKpis(db: Database, filter?: FigureFilter): Promise<Kpis> {
-	const ctes = scopedCtes(filter);
+	return (await computeFigures(db, scopedCtes(filter))).kpis;
+}
+
+/** The money and decimal figures of `Kpis` exactly, as the database's decimal strings. */
+export interface ExactFigures {
+	requested_eur: string;
+	committed_eur: string;
+	paid_eur: string;
+	remaining_eur: string;
+	jobs_created: string;
+	revenue_forecast_eur: string;
+	revenue_generated_eur: string;
+}
+
+/**
+ * The headline figures over any CTEs `app`, `agr` and `fp` shaped like `applications`,
+ * `agreements` and `funded_projects`: `scopedCtes` (a filter) or `asOfCtes` (a day, for the
+ * Bpifrance report, ./period.ts). R17 is programme-wide (`programme_totals`) unless
+ * `r17: 'scoped'` asks for it over `agr`.
+ */
+export async function computeFigures(
+	db: Database,
+	ctes: string,
+	options: { r17?: 'programme' | 'scoped' } = {}
+): Promise<{ kpis: Kpis; exact: ExactFigures }> {
 	const dnshCols = DNSH_OBJECTIVES.map(
 		(o) => `[${DNSH_SCORES.map((s) => `count(*) FILTER (WHERE dnsh_${o} = ${s})`).join(', ')}]::INTEGER[] AS ${o}`
 	);
@@ -80,7 +104,9 @@ export async function computeKpis(db: Database, filter?: FigureFilter): Promise<
 		WHERE numero_convention IN (SELECT numero_convention FROM agr)
 		ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_convention`);
 	const totals = await db.one<{ over: boolean }>(
-		`SELECT committed_eur > envelope_eur AS over FROM programme_totals`
+		options.r17 === 'scoped'
+			? `WITH ${ctes} SELECT coalesce(sum(committed_eur), 0) > ${ENVELOPE_EUR} AS over FROM agr`
+			: `SELECT committed_eur > envelope_eur AS over FROM programme_totals`
 	);
 
 	const h = head ?? {};
@@ -98,7 +124,17 @@ export async function computeKpis(db: Database, filter?: FigureFilter): Promise<
 	) as unknown as Kpis['dnsh'];
 	dnshRecord.flagged_applications = num(h.dnsh_flagged);
 
-	return {
+	const str = (v: unknown) => (v === null || v === undefined ? '0' : String(v));
+	const exact: ExactFigures = {
+		requested_eur: str(h.requested),
+		committed_eur: str(h.committed),
+		paid_eur: str(h.paid),
+		remaining_eur: str(h.remaining),
+		jobs_created: str(h.jobs_created),
+		revenue_forecast_eur: str(h.revenue_forecast),
+		revenue_generated_eur: str(h.revenue_generated)
+	};
+	const kpis: Kpis = {
 		envelope_eur: ENVELOPE_EUR,
 		applications: { total: num(h.total), by_releve: { '1': num(h.r1), '2': num(h.r2) }, by_statut: byStatutRecord },
 		funding: {
@@ -119,4 +155,5 @@ export async function computeKpis(db: Database, filter?: FigureFilter): Promise<
 			...(totals?.over ? [{ rule: 'R17' }] : [])
 		].sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)))
 	};
+	return { kpis, exact };
 }

@@ -20,6 +20,75 @@ const current = (kind: string) => `(SELECT max(load_id) FROM current_snapshot WH
 const brickList = `[${BRICK_IDS.map((b) => `'${b}'`).join(', ')}]`;
 const closing = (round: 1 | 2) => `TIMESTAMP '${ROUNDS[round].closes}:00'`;
 
+/** `YYYY-MM-DD` → a SQL DATE literal; anything else is refused (the date ends up in SQL text). */
+export function sqlDate(day: string): string {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+		throw new Error(`Invalid date: ${JSON.stringify(day)} (expected YYYY-MM-DD)`);
+	}
+	return `DATE '${day}'`;
+}
+
+/**
+ * The definitions below are written once and used twice: as the views over the current
+ * snapshots, and "as of" a date for the Bpifrance report (./period.ts), where only what had
+ * happened by that day counts. Without `asOf` they are exactly the views.
+ */
+
+/** A project's latest report: latest date_rapport; on a tie, the final report wins. */
+export function latestReportsSelect(reports: string): string {
+	return `SELECT * FROM ${reports}
+		QUALIFY row_number() OVER (
+			PARTITION BY numero_dossier
+			ORDER BY date_rapport DESC, CASE type_rapport WHEN 'final' THEN 0 ELSE 1 END, row_number
+		) = 1`;
+}
+
+/**
+ * Grant agreements with their money. A payment counts as made when both its amount and its
+ * date are present (and, as of a day, when dated that day or before). As of a day, the
+ * agreements are those signed by then (or with a payment made by then, should an export
+ * date a payment before the signature); their status is the current one.
+ */
+export function agreementsSelect(options: { asOf?: string; applications?: string } = {}): string {
+	const asOf = options.asOf ? sqlDate(options.asOf) : null;
+	const made = (amount: string, date: string) =>
+		`c.${amount} IS NOT NULL AND c.${date} IS NOT NULL${asOf ? ` AND c.${date} <= ${asOf}` : ''}`;
+	const known = asOf
+		? ` AND (c.date_signature <= ${asOf} OR (${made('montant_avance', 'date_avance')}) OR (${made('montant_solde', 'date_solde')}))`
+		: '';
+	return `SELECT c.* EXCLUDE (load_id),
+			CASE WHEN ${made('montant_avance', 'date_avance')} THEN c.montant_avance ELSE 0 END::DECIMAL(14,2) AS advance_paid_eur,
+			CASE WHEN ${made('montant_solde', 'date_solde')} THEN c.montant_solde ELSE 0 END::DECIMAL(14,2) AS balance_paid_eur,
+			(advance_paid_eur + balance_paid_eur)::DECIMAL(14,2) AS paid_eur,
+			c.statut <> 'resiliee' AS is_funded,
+			-- A terminated grant commits only what was paid.
+			(CASE WHEN c.statut <> 'resiliee' THEN c.montant_aide ELSE paid_eur END)::DECIMAL(14,2) AS committed_eur,
+			(committed_eur - paid_eur)::DECIMAL(14,2) AS to_pay_eur,
+			c.numero_dossier IN (SELECT numero_dossier FROM ${options.applications ?? 'applications'}) AS has_application
+		FROM conventions_rows c WHERE c.load_id = ${current('conventions')}${known}`;
+}
+
+/** Funded projects: agreements not terminated, with their application and latest report. */
+export function fundedProjectsSelect(
+	from: { agreements: string; applications: string; latestReports: string } = {
+		agreements: 'agreements',
+		applications: 'applications',
+		latestReports: 'latest_reports'
+	}
+): string {
+	return `SELECT g.numero_convention, g.numero_dossier, g.has_application, g.statut AS statut_convention,
+			g.montant_aide, g.committed_eur, g.paid_eur, g.to_pay_eur,
+			a.releve, a.raison_sociale, a.region_name, a.briques, a.emplois_prevus, a.ca_prevu,
+			a.background_ouvert, a.foreground_ouvert,
+			r.emplois_crees, r.ca_genere, r.ca_prevu_3_ans, r.date_rapport AS date_dernier_rapport,
+			r.type_rapport AS type_dernier_rapport,
+			coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '' AS published
+		FROM ${from.agreements} g
+		LEFT JOIN ${from.applications} a USING (numero_dossier)
+		LEFT JOIN ${from.latestReports} r USING (numero_dossier)
+		WHERE g.is_funded`;
+}
+
 export const VIEWS: string[] = [
 	// Luhn check of a string of digits (SIREN, SIRET).
 	`CREATE OR REPLACE MACRO luhn_ok(s) AS
@@ -37,40 +106,11 @@ export const VIEWS: string[] = [
 	`CREATE OR REPLACE VIEW reports AS
 		SELECT * EXCLUDE (load_id) FROM rapports_rows WHERE load_id = ${current('rapports')}`,
 
-	// A project's latest report: latest date_rapport; on a tie, the final report wins.
-	`CREATE OR REPLACE VIEW latest_reports AS
-		SELECT * FROM reports
-		QUALIFY row_number() OVER (
-			PARTITION BY numero_dossier
-			ORDER BY date_rapport DESC, CASE type_rapport WHEN 'final' THEN 0 ELSE 1 END, row_number
-		) = 1`,
+	`CREATE OR REPLACE VIEW latest_reports AS ${latestReportsSelect('reports')}`,
 
-	// A payment counts as made when both its amount and its date are present.
-	`CREATE OR REPLACE VIEW agreements AS
-		SELECT c.* EXCLUDE (load_id),
-			CASE WHEN c.montant_avance IS NOT NULL AND c.date_avance IS NOT NULL THEN c.montant_avance ELSE 0 END::DECIMAL(14,2) AS advance_paid_eur,
-			CASE WHEN c.montant_solde IS NOT NULL AND c.date_solde IS NOT NULL THEN c.montant_solde ELSE 0 END::DECIMAL(14,2) AS balance_paid_eur,
-			(advance_paid_eur + balance_paid_eur)::DECIMAL(14,2) AS paid_eur,
-			c.statut <> 'resiliee' AS is_funded,
-			-- A terminated grant commits only what was paid.
-			(CASE WHEN c.statut <> 'resiliee' THEN c.montant_aide ELSE paid_eur END)::DECIMAL(14,2) AS committed_eur,
-			(committed_eur - paid_eur)::DECIMAL(14,2) AS to_pay_eur,
-			c.numero_dossier IN (SELECT numero_dossier FROM applications) AS has_application
-		FROM conventions_rows c WHERE c.load_id = ${current('conventions')}`,
+	`CREATE OR REPLACE VIEW agreements AS ${agreementsSelect()}`,
 
-	// Funded projects: agreements not terminated, with their application and latest report.
-	`CREATE OR REPLACE VIEW funded_projects AS
-		SELECT g.numero_convention, g.numero_dossier, g.has_application, g.statut AS statut_convention,
-			g.montant_aide, g.committed_eur, g.paid_eur, g.to_pay_eur,
-			a.releve, a.raison_sociale, a.region_name, a.briques, a.emplois_prevus, a.ca_prevu,
-			a.background_ouvert, a.foreground_ouvert,
-			r.emplois_crees, r.ca_genere, r.ca_prevu_3_ans, r.date_rapport AS date_dernier_rapport,
-			r.type_rapport AS type_dernier_rapport,
-			coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '' AS published
-		FROM agreements g
-		LEFT JOIN applications a USING (numero_dossier)
-		LEFT JOIN latest_reports r USING (numero_dossier)
-		WHERE g.is_funded`,
+	`CREATE OR REPLACE VIEW funded_projects AS ${fundedProjectsSelect()}`,
 
 	// Rules R1–R13, per application, with the values that triggered each flag.
 	`CREATE OR REPLACE VIEW application_flags AS
