@@ -51,6 +51,8 @@ export interface TableColumn {
 	hint?: Label;
 	/** Right-align and tabular figures (default for numeric kinds). */
 	numeric?: boolean;
+	/** Keep on one line (default for numbers, dates and identifiers given this flag). */
+	nowrap?: boolean;
 }
 
 export type TableValue = string | number | boolean | null | undefined | readonly string[];
@@ -70,6 +72,12 @@ const NUMERIC: ReadonlySet<ColumnKind> = new Set(['eur', 'int', 'dec', 'pct']);
 
 export function isNumericColumn(c: TableColumn): boolean {
 	return c.numeric ?? NUMERIC.has(c.kind ?? 'text');
+}
+
+const NOWRAP: ReadonlySet<ColumnKind> = new Set(['date', 'datetime', 'instant', 'app_status', 'agr_status']);
+
+export function isNowrapColumn(c: TableColumn): boolean {
+	return c.nowrap ?? NOWRAP.has(c.kind ?? 'text');
 }
 
 function label<T extends string>(labels: Record<T, Label>, v: unknown, lang: Lang): string {
@@ -177,7 +185,12 @@ export function csvCell(value: TableValue, column: TableColumn, lang: Lang): Cel
  */
 export function tableCsv(table: TableData, lang: Lang): string {
 	const header = table.columns.map((c) => c.label[lang]);
-	const rows = [...table.rows, ...(table.total ? [table.total] : [])].map((r) => table.columns.map((c) => csvCell(r[c.key], c, lang)));
+	const rows = table.rows.map((r) => table.columns.map((c) => csvCell(r[c.key], c, lang)));
+	if (table.total) {
+		const total = table.columns.map((c) => csvCell(table.total![c.key], c, lang));
+		if (total[0] === null) total[0] = t(lang, 'Total', 'Total');
+		rows.push(total);
+	}
 	const options: CsvOptions = lang === 'fr' ? { delimiter: ';', decimalComma: true, bom: true } : { delimiter: ',' };
 	return toCsv([header, ...rows], options);
 }

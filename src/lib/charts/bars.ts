@@ -10,7 +10,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Lang } from '../i18n';
 import type { PlotOptions } from './render';
-import { BASE_STYLE, COLORS, compactEur, labelMargin, plainNumber } from './theme';
+import { BASE_STYLE, COLORS, compactEur, integerTicks, labelMargin, plainNumber } from './theme';
 
 export interface Series {
 	id: string;
@@ -28,7 +28,8 @@ export interface BarsOptions {
 	lang: Lang;
 	/** How values read on the axis and at the bar ends. */
 	format?: 'number' | 'eur' | 'decimal';
-	mode?: 'grouped' | 'overlay';
+	/** grouped: side by side; overlay: the second inside the first; stacked: end to end (total written). */
+	mode?: 'grouped' | 'overlay' | 'stacked';
 	/** Axis label (the unit), e.g. « Nombre de projets ». */
 	axisLabel?: string;
 	width?: number;
@@ -59,7 +60,8 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 		})
 	);
 	const labels = rows.map((r) => r.label);
-	const max = Math.max(1, ...flat.map((d) => d.value), options.reference?.value ?? 0);
+	const totals = rows.map((r) => ({ label: r.label, total: series.reduce((sum, s) => sum + Number(r.values[s.id] ?? 0), 0) }));
+	const max = Math.max(1, ...(mode === 'stacked' ? totals.map((d) => d.total) : flat.map((d) => d.value)), options.reference?.value ?? 0);
 	const width = options.width ?? 680;
 	const marginLeft = labelMargin(labels);
 	const legend = series.length > 1;
@@ -69,7 +71,13 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 		marginRight: 56,
 		marginTop: options.reference ? 22 : 8,
 		style: BASE_STYLE,
-		x: { domain: [0, max * 1.02], grid: true, label: options.axisLabel ?? null, tickFormat: fmt, ticks: Math.max(3, Math.floor(width / 130)) },
+		x: {
+			domain: [0, max * 1.02],
+			grid: true,
+			label: options.axisLabel ?? null,
+			tickFormat: fmt,
+			ticks: (options.format ?? 'number') === 'number' ? integerTicks(max, Math.max(3, Math.floor(width / 110))) : Math.max(3, Math.floor(width / 130))
+		},
 		color: {
 			type: 'ordinal' as const,
 			domain: series.map((s) => s.label),
@@ -83,6 +91,21 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 				Plot.text([options.reference.value], { x: (d: number) => d, frameAnchor: 'top', dy: -14, text: () => options.reference!.label, fill: COLORS.bad })
 			]
 		: [];
+	if (mode === 'stacked') {
+		const rowH = 26;
+		return {
+			...common,
+			height: 30 + rowH * rows.length + (options.axisLabel ? 10 : 0),
+			marginBottom: options.axisLabel ? 38 : 28,
+			y: { domain: labels, label: null, tickSize: 0, padding: 0.2 },
+			marks: [
+				Plot.barX(flat, { x: 'value', y: 'label', fill: 'seriesLabel', title: (d: Flat) => `${d.label} — ${d.seriesLabel} : ${d.text}` }),
+				Plot.text(totals, { x: 'total', y: 'label', text: (d: { total: number }) => fmt(d.total), textAnchor: 'start', dx: 5, fill: COLORS.ink }),
+				Plot.ruleX([0], { stroke: COLORS.ink }),
+				...reference
+			]
+		};
+	}
 	if (mode === 'overlay' || series.length === 1) {
 		const rowH = 30;
 		return {
@@ -94,7 +117,7 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 				...series.map((s, i) =>
 					Plot.barX(
 						flat.filter((d) => d.series === s.id),
-						{ x: 'value', y: 'label', fill: 'seriesLabel', insetTop: i * 5, insetBottom: i * 5 }
+						{ x: 'value', y: 'label', fill: 'seriesLabel', insetTop: i * 5, insetBottom: i * 5, title: (d: Flat) => `${d.label} — ${d.seriesLabel} : ${d.text}` }
 					)
 				),
 				Plot.text(
@@ -124,7 +147,7 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 		y: { domain: series.map((s) => s.id), axis: null, padding: 0.1 },
 		fy: { domain: labels, label: null, padding: 0.2 },
 		marks: [
-			Plot.barX(flat, { x: 'value', y: 'series', fy: 'label', fill: 'seriesLabel' }),
+			Plot.barX(flat, { x: 'value', y: 'series', fy: 'label', fill: 'seriesLabel', title: (d: Flat) => `${d.label} — ${d.seriesLabel} : ${d.text}` }),
 			Plot.text(flat, { x: 'value', y: 'series', fy: 'label', text: 'text', textAnchor: 'start', dx: 4, fill: COLORS.ink, fontSize: 11 }),
 			Plot.ruleX([0], { stroke: COLORS.ink }),
 			...reference
@@ -146,7 +169,7 @@ export function columnsSpec(
 		marginBottom: 40,
 		style: BASE_STYLE,
 		x: { domain: data.map((d) => d.label), label: null, tickSize: 0, padding: 0.25 },
-		y: { domain: [0, max * 1.1], grid: true, label: options.axisLabel ?? null, tickFormat: fmt, ticks: 4 },
+		y: { domain: [0, max * 1.1], grid: true, label: options.axisLabel ?? null, tickFormat: fmt, ticks: options.format === 'eur' ? 4 : integerTicks(max, 4) },
 		color: { type: 'identity' },
 		marks: [
 			Plot.barY(data, { x: 'label', y: 'value', fill: (d: { color?: string }) => d.color ?? COLORS.primary }),

@@ -30,7 +30,7 @@ export interface MatrixOptions {
 export function matrixSpec(cells: readonly MatrixCell[], options: MatrixOptions): PlotOptions {
 	const fmt = plainNumber(options.lang);
 	const max = Math.max(1, ...cells.map((c) => c.value));
-	const marginLeft = labelMargin(options.yDomain, 60, 260);
+	const marginLeft = labelMargin(options.yDomain, 60, 300);
 	const cellHeight = options.cellHeight ?? 34;
 	const width = options.width ?? Math.min(720, marginLeft + 20 + options.xDomain.length * 84);
 	return {

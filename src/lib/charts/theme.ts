@@ -60,3 +60,12 @@ export function labelMargin(labels: readonly string[], min = 60, max = 240): num
 
 /** Base style of every chart: readable type when the SVG is scaled down on a phone. */
 export const BASE_STYLE = { fontSize: '13px', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', overflow: 'visible' } as const;
+
+/** Whole-number ticks from 0 to max (about n of them): counts never get a « 2,5 » tick. */
+export function integerTicks(max: number, n = 5): number[] {
+	const step = Math.max(1, Math.ceil(max / n));
+	const nice = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].find((s) => s >= step) ?? step;
+	const out: number[] = [];
+	for (let v = 0; v <= max; v += nice) out.push(v);
+	return out;
+}

@@ -7,6 +7,8 @@ import { renderPlot, type PlotOptions } from '../../../charts/render';
 import type { RenderedChart } from '../../../charts/rendered';
 
 export const WIDE = 680;
+/** For a chart spanning the whole page. */
+export const FULL = 1120;
 export const NARROW = 360;
 
 export function svg(spec: PlotOptions, title: string, description?: string): string {
@@ -14,6 +16,6 @@ export function svg(spec: PlotOptions, title: string, description?: string): str
 }
 
 /** Render a spec builder at both widths. */
-export function chart(build: (width: number) => PlotOptions, title: string, description?: string): RenderedChart {
-	return { wide: renderPlot(build(WIDE), { title, description }), narrow: renderPlot(build(NARROW), { title, description }) };
+export function chart(build: (width: number) => PlotOptions, title: string, description?: string, options: { wide?: number } = {}): RenderedChart {
+	return { wide: renderPlot(build(options.wide ?? WIDE), { title, description }), narrow: renderPlot(build(NARROW), { title, description }) };
 }

@@ -1,0 +1,13 @@
+import { error } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/auth/guard';
+import { brickCharts, brickData } from '$lib/server/figures/dashboard/bricks';
+import { dashboardContext, pageBase } from '$lib/server/figures/dashboard/context';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const ctx = await dashboardContext(event, user);
+	const data = await brickData(ctx, event.params.id);
+	if (!data) error(404, ctx.lang === 'en' ? 'Unknown brick.' : 'Brique inconnue.');
+	return { ...(await pageBase(ctx)), ...data, charts: brickCharts(data, ctx.lang) };
+};
