@@ -63,7 +63,9 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 	const totals = rows.map((r) => ({ label: r.label, total: series.reduce((sum, s) => sum + Number(r.values[s.id] ?? 0), 0) }));
 	const max = Math.max(1, ...(mode === 'stacked' ? totals.map((d) => d.total) : flat.map((d) => d.value)), options.reference?.value ?? 0);
 	const width = options.width ?? 680;
-	const marginLeft = labelMargin(labels);
+	const marginLeft = Math.min(labelMargin(labels, 60, 280), Math.round(width * 0.42));
+	const maxChars = Math.floor((marginLeft - 16) / 7.4);
+	const shorten = (l: string) => (l.length > maxChars ? `${l.slice(0, Math.max(1, maxChars - 1))}…` : l);
 	const legend = series.length > 1;
 	const common = {
 		width,
@@ -97,7 +99,7 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 			...common,
 			height: 30 + rowH * rows.length + (options.axisLabel ? 10 : 0),
 			marginBottom: options.axisLabel ? 38 : 28,
-			y: { domain: labels, label: null, tickSize: 0, padding: 0.2 },
+			y: { domain: labels, label: null, tickSize: 0, padding: 0.2, tickFormat: shorten },
 			marks: [
 				Plot.barX(flat, { x: 'value', y: 'label', fill: 'seriesLabel', title: (d: Flat) => `${d.label} — ${d.seriesLabel} : ${d.text}` }),
 				Plot.text(totals, { x: 'total', y: 'label', text: (d: { total: number }) => fmt(d.total), textAnchor: 'start', dx: 5, fill: COLORS.ink }),
@@ -112,7 +114,7 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 			...common,
 			height: 30 + rowH * rows.length + (options.axisLabel ? 10 : 0),
 			marginBottom: options.axisLabel ? 38 : 28,
-			y: { domain: labels, label: null, tickSize: 0, padding: 0.25 },
+			y: { domain: labels, label: null, tickSize: 0, padding: 0.25, tickFormat: shorten },
 			marks: [
 				...series.map((s, i) =>
 					Plot.barX(
@@ -145,7 +147,7 @@ export function barsSpec(rows: readonly BarRow[], options: BarsOptions): PlotOpt
 		height: 30 + rows.length * (series.length * barH + 12) + (options.axisLabel ? 10 : 0),
 		marginBottom: options.axisLabel ? 38 : 28,
 		y: { domain: series.map((s) => s.id), axis: null, padding: 0.1 },
-		fy: { domain: labels, label: null, padding: 0.2 },
+		fy: { domain: labels, label: null, padding: 0.2, tickFormat: shorten },
 		marks: [
 			Plot.barX(flat, { x: 'value', y: 'series', fy: 'label', fill: 'seriesLabel', title: (d: Flat) => `${d.label} — ${d.seriesLabel} : ${d.text}` }),
 			Plot.text(flat, { x: 'value', y: 'series', fy: 'label', text: 'text', textAnchor: 'start', dx: 4, fill: COLORS.ink, fontSize: 11 }),

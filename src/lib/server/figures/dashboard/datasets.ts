@@ -11,6 +11,8 @@ import { fundingData } from './funding';
 import { brickData, bricksData } from './bricks';
 import { impactData } from './impact';
 import { dnshData } from './dnsh';
+import { openSourceData } from './opensource';
+import { geographyData } from './geography';
 
 type Tables = Record<string, TableData>;
 
@@ -25,6 +27,8 @@ export const DATASET_PAGES: Record<string, DatasetPage> = {
 	'vue-ensemble': { load: async (ctx) => (await overviewData(ctx)).tables },
 	financement: { load: async (ctx) => (await fundingData(ctx)).tables },
 	dnsh: { load: async (ctx) => (await dnshData(ctx)).tables as Tables },
+	'open-source': { load: async (ctx) => (await openSourceData(ctx)).tables },
+	geographie: { load: async (ctx) => (await geographyData(ctx)).tables },
 	impact: { load: async (ctx) => (await impactData(ctx)).tables },
 	briques: { load: async (ctx, rest) => (rest[0] ? ((await brickData(ctx, rest[0]))?.tables ?? null) : (await bricksData(ctx)).tables) }
 };

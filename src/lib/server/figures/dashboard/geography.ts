@@ -1,0 +1,80 @@
+/**
+ * Geography: applications and funded projects per region (the company's region: the
+ * `region` column when given, else from the postal code — `applications.region_name`).
+ * Counts only, over the reader's scope.
+ */
+import { regionTilesSpec } from '../../../charts/tilemap';
+import { REGIONS, UNKNOWN_REGION } from '../../../domain/regions';
+import { t, type Lang } from '../../../i18n';
+import type { TableData } from '../../../table';
+import { ctes, type DashboardContext } from './context';
+import { chart } from './render';
+
+const L = (fr: string, en: string) => ({ fr, en });
+
+export async function geographyData(ctx: DashboardContext) {
+	const w = `WITH ${ctes(ctx)}`;
+	const rows = await ctx.db.all<Record<string, string | number>>(`${w},
+		a AS (SELECT region_name AS region, count(*)::INTEGER AS applications, count(*) FILTER (WHERE statut = 'laureat')::INTEGER AS laureats,
+			sum(aide_demandee) AS requested FROM app GROUP BY region_name),
+		f AS (SELECT region_name AS region, count(*)::INTEGER AS funded, sum(committed_eur) AS committed FROM fp WHERE has_application GROUP BY region_name)
+		SELECT coalesce(a.region, f.region) AS region, coalesce(a.applications, 0)::INTEGER AS applications, coalesce(a.laureats, 0)::INTEGER AS laureats,
+			coalesce(f.funded, 0)::INTEGER AS funded, coalesce(a.requested, 0)::VARCHAR AS requested, coalesce(f.committed, 0)::VARCHAR AS committed
+		FROM a FULL JOIN f ON a.region = f.region`);
+	const order = (name: string) => {
+		const i = REGIONS.findIndex((r) => r.name === name);
+		return i === -1 ? 1000 : i;
+	};
+	rows.sort((x, y) => Number(y.applications) - Number(x.applications) || order(String(x.region)) - order(String(y.region)));
+	const table: TableData = {
+		id: 'par-region',
+		title: L('Candidatures et projets financés par région', 'Applications and funded projects by region'),
+		columns: [
+			{ key: 'region', label: L('Région', 'Region') },
+			{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
+			{ key: 'laureats', label: L('Lauréats', 'Winners'), kind: 'int' },
+			{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int' },
+			{ key: 'requested', label: L('Aide demandée', 'Aid requested'), kind: 'eur' },
+			{ key: 'committed', label: L('Aide engagée', 'Aid committed'), kind: 'eur' }
+		],
+		rows,
+		total: {
+			region: null,
+			applications: rows.reduce((s, r) => s + Number(r.applications), 0),
+			laureats: rows.reduce((s, r) => s + Number(r.laureats), 0),
+			funded: rows.reduce((s, r) => s + Number(r.funded), 0)
+		}
+	};
+	const outside = rows.filter((r) => !REGIONS.some((g) => g.name === r.region));
+	return {
+		applications: Number(table.total!.applications),
+		funded: Number(table.total!.funded),
+		regionsWithApplications: rows.filter((r) => Number(r.applications) > 0 && REGIONS.some((g) => g.name === r.region)).length,
+		outside: outside.map((r) => ({ region: String(r.region ?? UNKNOWN_REGION), applications: Number(r.applications) })),
+		tables: { regions: table }
+	};
+}
+
+export type GeographyData = Awaited<ReturnType<typeof geographyData>>;
+
+export function geographyCharts(d: GeographyData, lang: Lang) {
+	const rows = d.tables.regions.rows;
+	const values = (key: string) => rows.map((r) => ({ region: String(r.region), value: Number(r[key] ?? 0) }));
+	const describe = (key: string) =>
+		rows
+			.filter((r) => Number(r[key]) > 0)
+			.map((r) => `${r.region} ${r[key]}`)
+			.join(', ');
+	return {
+		applications: chart(
+			(width) => regionTilesSpec(values('applications'), { lang, width: Math.min(width, 460) }),
+			t(lang, 'Candidatures par région', 'Applications by region'),
+			describe('applications')
+		),
+		funded: chart(
+			(width) => regionTilesSpec(values('funded'), { lang, width: Math.min(width, 460) }),
+			t(lang, 'Projets financés par région', 'Funded projects by region'),
+			describe('funded')
+		)
+	};
+}
