@@ -64,6 +64,23 @@ export interface CheckedExport {
 
 const MAX_ERRORS = 10_000;
 
+/** Where a check stands, for a progress bar (the browser preview runs it in a Web Worker). */
+export interface CheckProgress {
+	phase: 'decoding' | 'parsing' | 'checking' | 'done';
+	/** Data records checked so far, out of `total` (0 before the `checking` phase). */
+	done: number;
+	total: number;
+}
+
+export interface CheckOptions {
+	/** Called at each phase, then every 2 000 records while checking. */
+	onProgress?: (progress: CheckProgress) => void;
+	/** Receives the raw records as parsed (header at `headerIndex`), e.g. to preview cells. */
+	onRecords?: (records: readonly string[][], headerIndex: number) => void;
+}
+
+const PROGRESS_EVERY = 2000;
+
 function issue(
 	file: string,
 	code: IssueCode,
@@ -83,7 +100,8 @@ function issue(
 }
 
 /** Check the bytes of one export. Never throws on bad input: problems become errors. */
-export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
+export function checkExport(file: string, bytes: Uint8Array, options: CheckOptions = {}): CheckedExport {
+	const { onProgress, onRecords } = options;
 	const result: CheckedExport = {
 		file,
 		kind: null,
@@ -96,6 +114,7 @@ export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
 		errors: [],
 		warnings: []
 	};
+	onProgress?.({ phase: 'decoding', done: 0, total: 0 });
 	const decoded = decodeBytes(bytes);
 	if (!decoded) {
 		result.errors.push(
@@ -107,6 +126,7 @@ export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
 		return result;
 	}
 	result.encoding = decoded.encoding;
+	onProgress?.({ phase: 'parsing', done: 0, total: 0 });
 	const table = parseTable(decoded.text);
 	result.delimiter = table.delimiter;
 	for (const e of table.parseErrors) {
@@ -122,6 +142,7 @@ export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
 		result.errors.push(issue(file, 'empty_file', { fr: 'Le fichier est vide.', en: 'The file is empty.' }));
 		return result;
 	}
+	onRecords?.(table.records, headerIndex);
 	const headerRecord = table.records[headerIndex]!;
 	// Trailing empty header cells (a `;` at the end of each line) are ignored.
 	let width = headerRecord.length;
@@ -183,7 +204,10 @@ export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
 	const keyCols = KEYS[kind];
 	const keys = new Map<string, number>();
 	const columns = [...seen.entries()].filter(([name]) => known.has(name));
+	const total = table.records.length - headerIndex - 1;
+	onProgress?.({ phase: 'checking', done: 0, total });
 	for (let r = headerIndex + 1; r < table.records.length; r++) {
+		if (onProgress && (r - headerIndex) % PROGRESS_EVERY === 0) onProgress({ phase: 'checking', done: r - headerIndex, total });
 		const record = table.records[r]!;
 		if (isBlankRecord(record)) continue;
 		const rowNumber = r + 1;
@@ -234,6 +258,7 @@ export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
 		keys.set(key, rowNumber);
 		result.rows.push(row);
 	}
+	onProgress?.({ phase: 'done', done: total, total });
 	if (result.errors.length === 0 && result.rowCount === 0) {
 		result.warnings.push(
 			issue(file, 'empty_file', {
@@ -243,6 +268,25 @@ export function checkExport(file: string, bytes: Uint8Array): CheckedExport {
 		);
 	}
 	return result;
+}
+
+/** Files given together: at most one per kind (an export is a full snapshot). */
+export function crossFileErrors(checked: readonly Pick<CheckedExport, 'file' | 'kind'>[]): ImportIssue[] {
+	const errors: ImportIssue[] = [];
+	const byKind = new Map<ExportKind, string>();
+	for (const c of checked) {
+		if (!c.kind) continue;
+		const first = byKind.get(c.kind);
+		if (first) {
+			errors.push(
+				issue(c.file, 'kind_repeated', {
+					fr: `Deux exports ${KIND_LABELS[c.kind].fr.toLowerCase()} dans le même chargement (${first} et ${c.file}) : un export est une photographie complète, chargez-en un seul.`,
+					en: `Two ${KIND_LABELS[c.kind].en.toLowerCase()} exports in one load (${first} and ${c.file}): an export is a full snapshot, load only one.`
+				})
+			);
+		} else byKind.set(c.kind, c.file);
+	}
+	return errors;
 }
 
 /** One line of a report: `file:row: column « value » — message`. */

@@ -8,10 +8,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkExport, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
-import { COLUMNS, KIND_LABELS, type ExportKind } from '../../domain/schemas';
+import { checkExport, crossFileErrors, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
+import { COLUMNS, type ExportKind } from '../../domain/schemas';
 import { resolveRegion } from '../../domain/regions';
 import type { Database, Transaction } from '../db/database';
+import { recordAudit } from '../auth/audit';
+import { setCurrentSnapshot, SNAPSHOTS_KEPT } from './restore';
+
+// Pointing the current snapshot, undo and pruning live in restore.ts (kept exported from here).
+export { setCurrentSnapshot, SNAPSHOTS_KEPT };
 
 export interface ImportInput {
 	name: string;
@@ -22,6 +27,8 @@ export interface ImportOptions {
 	actor: string;
 	source: 'cli' | 'web' | 'api';
 	dryRun?: boolean;
+	/** The client's address, for the audit trail (null from the command line). */
+	ip?: string | null;
 }
 
 export interface FileOutcome {
@@ -47,36 +54,8 @@ export interface ImportResult {
 	warnings: ImportIssue[];
 }
 
-/** How many snapshots of each kind are kept for undo. */
-export const SNAPSHOTS_KEPT = 10;
-
 export function sha256Hex(bytes: Uint8Array): string {
 	return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Files given together: at most one per kind. */
-function crossFileErrors(checked: CheckedExport[]): ImportIssue[] {
-	const errors: ImportIssue[] = [];
-	const byKind = new Map<ExportKind, string>();
-	for (const c of checked) {
-		if (!c.kind) continue;
-		const first = byKind.get(c.kind);
-		if (first) {
-			errors.push({
-				file: c.file,
-				row: null,
-				column: null,
-				value: null,
-				code: 'kind_repeated',
-				category: 'structure',
-				message: {
-					fr: `Deux exports ${KIND_LABELS[c.kind].fr.toLowerCase()} dans le même chargement (${first} et ${c.file}) : un export est une photographie complète, chargez-en un seul.`,
-					en: `Two ${KIND_LABELS[c.kind].en.toLowerCase()} exports in one load (${first} and ${c.file}): an export is a full snapshot, load only one.`
-				}
-			});
-		} else byKind.set(c.kind, c.file);
-	}
-	return errors;
 }
 
 /** Agreements and reports that name an application absent from the applications snapshot. */
@@ -196,16 +175,20 @@ async function recordLoad(
 	return Number(row!.id);
 }
 
-/** Point the current snapshot of a kind at a load, and drop snapshots too old to restore. */
-export async function setCurrentSnapshot(tx: Transaction, kind: ExportKind, loadId: number): Promise<void> {
-	await tx.run(`DELETE FROM current_snapshot WHERE kind = $1`, [kind]);
-	await tx.run(`INSERT INTO current_snapshot VALUES ($1, $2, current_timestamp)`, [kind, loadId]);
-	await tx.run(
-		`DELETE FROM ${kind}_rows WHERE load_id NOT IN (
-			SELECT load_id FROM loads WHERE kind = $1 AND outcome = 'loaded' ORDER BY load_id DESC LIMIT ${SNAPSHOTS_KEPT}
-		) AND load_id <> $2`,
-		[kind, loadId]
-	);
+/** The load (or its refusal) in the audit trail, in the same transaction. */
+async function auditImport(tx: Transaction, options: ImportOptions, result: ImportResult): Promise<void> {
+	await recordAudit(tx, {
+		actor: options.actor,
+		action: 'load.import',
+		target: result.files.map((f) => f.file).join(', '),
+		ip: options.ip ?? null,
+		outcome: result.ok ? 'success' : 'refused',
+		details: {
+			source: options.source,
+			batch: result.batchId,
+			files: result.files.map((f) => ({ file: f.file, kind: f.kind, sha256: f.sha256, rows: f.rows, errors: f.errors.length, warnings: f.warnings.length, load: f.loadId }))
+		}
+	});
 }
 
 export async function importExports(db: Database, inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
@@ -236,6 +219,7 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 		// The refusal is recorded; the data stays exactly as it was.
 		await db.write(async (tx) => {
 			for (const f of files) f.loadId = await recordLoad(tx, batchId, options, f, 'refused');
+			await auditImport(tx, options, result);
 		});
 		return result;
 	}
@@ -247,6 +231,7 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 			await insertRows(tx, kind, f.loadId, checked[i]!.rows);
 			await setCurrentSnapshot(tx, kind, f.loadId);
 		}
+		await auditImport(tx, options, result);
 	});
 	return result;
 }
