@@ -8,8 +8,12 @@ export const load: PageServerLoad = async (event) => {
 	const pub = await openPublic(event, { page: true });
 	const overview = await pub.overview();
 	const lang = event.locals.lang;
+	const publications = (await pub.projects())
+		.filter((p) => p.openSource.published && p.openSource.codeUrl)
+		.map((p) => ({ dossier: p.dossier, company: p.company, title: p.title, url: p.openSource.codeUrl!, licence: p.openSource.licence, terminated: p.terminated }));
 	return {
 		overview,
+		publications,
 		envelope: envelopeParts(overview, lang),
 		charts: {
 			envelope: envelopeChart(overview, lang),

@@ -170,7 +170,7 @@ describe('aggregates', () => {
 		expect(o.applications.total).toBe(9);
 		expect(o.applications.byRound).toEqual([
 			{ releve: 1, applications: 0, laureats: 0, funded: 0 },
-			{ releve: 2, applications: 9, laureats: 4, funded: 3 }
+			{ releve: 2, applications: 9, laureats: 4, funded: 2 }
 		]);
 		expect(o.laureats).toBe(4);
 		const status = Object.fromEntries(o.byStatus.map((c) => [c.key, c.count]));

@@ -16,14 +16,14 @@ export interface RoundRow {
 	/** Public programme figure: not subject to secrecy. */
 	applications: number;
 	laureats: number;
-	/** Published projects (lauréats with an agreement). */
+	/** Funded projects: published ones whose agreement is not terminated (as `funded_projects`). */
 	funded: number;
 }
 
 export interface RegionRow {
 	region: string;
 	applications: CountCell;
-	/** Published projects in the region and what they were granted (public, exact). */
+	/** Funded projects in the region (terminated ones excluded) and what the published ones commit (exact). */
 	funded: number;
 	committedEur: string;
 }
@@ -35,7 +35,7 @@ export interface BrickRow {
 	catalogue: boolean;
 	/** Applications naming the brick (secrecy applies). */
 	applications: CountCell;
-	/** Published projects naming the brick. */
+	/** Funded projects naming the brick (terminated ones excluded). */
 	funded: number;
 	committedEur: string;
 }
@@ -59,6 +59,10 @@ export interface PublicOverview {
 	unpublishedPaidEur: string;
 }
 
+/** Per published dossier: what its agreements commit, and whether all were terminated (then not "funded"). */
+const MONEY_CTE = `SELECT numero_dossier, sum(committed_eur) AS committed, bool_and(statut = 'resiliee') AS terminated
+	FROM agreements GROUP BY numero_dossier`;
+
 /** Region names outside the official list (and missing ones) are grouped: a free-text name could identify. */
 export const OTHER_REGIONS = 'Autres ou non renseignée';
 export const OTHER_BRICKS = 'autres';
@@ -67,9 +71,10 @@ export const OTHER_BRICKS = 'autres';
 async function brickRows(db: Database, kpiBricks: Record<string, { applications: number }>): Promise<BrickRow[]> {
 	const funded = await db.all<{ brick: string; funded: number; committed: string }>(
 		`WITH ${PUBLISHED_CTE},
-		money AS (SELECT numero_dossier, sum(committed_eur) AS committed FROM agreements GROUP BY numero_dossier),
+		money AS (${MONEY_CTE}),
 		b AS (SELECT numero_dossier, unnest(briques) AS brick FROM published)
-		SELECT brick, count(DISTINCT numero_dossier)::INTEGER AS funded, coalesce(sum(m.committed), 0)::VARCHAR AS committed
+		SELECT brick, count(DISTINCT numero_dossier) FILTER (WHERE NOT m.terminated)::INTEGER AS funded,
+			coalesce(sum(m.committed), 0)::VARCHAR AS committed
 		FROM b JOIN money m USING (numero_dossier) GROUP BY brick`
 	);
 	const fundedBy = new Map(funded.map((f) => [f.brick, f]));
@@ -116,8 +121,9 @@ async function regionRows(db: Database): Promise<RegionRow[]> {
 	}
 	const funded = await db.all<{ region: string | null; funded: number; committed: string }>(
 		`WITH ${PUBLISHED_CTE},
-		money AS (SELECT numero_dossier, sum(committed_eur) AS committed FROM agreements GROUP BY numero_dossier)
-		SELECT region_name AS region, count(*)::INTEGER AS funded, coalesce(sum(m.committed), 0)::VARCHAR AS committed
+		money AS (${MONEY_CTE})
+		SELECT region_name AS region, count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS funded,
+			coalesce(sum(m.committed), 0)::VARCHAR AS committed
 		FROM published JOIN money m USING (numero_dossier) GROUP BY region_name`
 	);
 	const fundedBy = new Map<string, { funded: number; committed: string }>();
@@ -167,7 +173,9 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		FROM applications GROUP BY releve`
 	);
 	const fundedRounds = await db.all<{ releve: number; funded: number }>(
-		`WITH ${PUBLISHED_CTE} SELECT releve::INTEGER AS releve, count(*)::INTEGER AS funded FROM published GROUP BY releve`
+		`WITH ${PUBLISHED_CTE}, money AS (${MONEY_CTE})
+		SELECT releve::INTEGER AS releve, count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS funded
+		FROM published JOIN money m USING (numero_dossier) GROUP BY releve`
 	);
 	const byRound: RoundRow[] = ([1, 2] as const).map((releve) => ({
 		releve,
