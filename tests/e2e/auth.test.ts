@@ -6,7 +6,7 @@
  * with HOX_TRUST_PROXY=1), so the brake never locks 127.0.0.1 out for the other tests.
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ACCOUNTS, signIn } from './helpers';
+import { ACCOUNTS, signIn, signOut } from './helpers';
 
 const origin = () => `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
 let ipCounter = 0;
@@ -289,6 +289,15 @@ test.describe('sign-out', () => {
 		await replay.addCookies([{ name: 'hox_session', value: cookie.value, url: origin() }]);
 		expect((await replay.request.get('/api/v1/kpis')).status()).toBe(401);
 		await replay.close();
+	});
+
+	test('the signOut helper signs out', async ({ page }) => {
+		await signIn(page, 'nexedi', '/app');
+		expect((await page.request.get('/api/v1/kpis')).status()).toBe(200);
+		await signOut(page);
+		expect((await page.request.get('/api/v1/kpis')).status()).toBe(401);
+		await page.goto('/app');
+		await expect(page).toHaveURL(/\/login/);
 	});
 
 	test('GET /logout does not sign out', async ({ page }) => {

@@ -17,7 +17,9 @@ export async function signIn(page: Page, role: TestAccount, redirectTo = '/app')
 	await expect(page).not.toHaveURL(/\/login/);
 }
 
-/** Sign out through the form of the signed-in bar. */
+/** Sign out through the /logout form (a POST, as the app bar's button does). */
 export async function signOut(page: Page): Promise<void> {
-	await page.request.post('/logout', { headers: { origin: new URL(page.url()).origin } });
+	await page.goto('/logout');
+	if (new URL(page.url()).pathname !== '/logout') return; // not signed in: /logout sent us to /login
+	await Promise.all([page.waitForURL(/\/login/), page.locator('main form[method="POST"] button[type="submit"]').click()]);
 }
