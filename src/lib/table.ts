@@ -53,6 +53,8 @@ export interface TableColumn {
 	numeric?: boolean;
 	/** Keep on one line (default for numbers, dates and identifiers given this flag). */
 	nowrap?: boolean;
+	/** Minimum width in characters (long text columns: titles, names). */
+	minWidth?: number;
 }
 
 export type TableValue = string | number | boolean | null | undefined | readonly string[];

@@ -34,14 +34,41 @@ export interface PublicReader {
 	awardingBody(): AwardingBody;
 }
 
+/**
+ * Public answers depend only on the data version (the same for every visitor), so they are
+ * kept for the current version: a page served again — or revalidated for a 304 — does not
+ * query the database again. A new load changes the version and empties the memo.
+ */
+const MEMO_MAX_ENTRIES = 500;
+const memo = { version: '', db: null as Database | null, entries: new Map<string, Promise<unknown>>() };
+
+function remembered<T>(db: Database, version: string, key: string, compute: () => Promise<T>): Promise<T> {
+	if (memo.version !== version || memo.db !== db) {
+		memo.version = version;
+		memo.db = db;
+		memo.entries.clear();
+	}
+	let entry = memo.entries.get(key) as Promise<T> | undefined;
+	if (!entry) {
+		// Keys come from URLs (a dossier, a brick): bound the memo against made-up ones.
+		if (memo.entries.size >= MEMO_MAX_ENTRIES) memo.entries.clear();
+		entry = compute();
+		memo.entries.set(key, entry);
+		// A failure is not remembered.
+		entry.catch(() => memo.entries.delete(key));
+	}
+	return entry;
+}
+
 export function publicReader(db: Database, version: string): PublicReader {
+	const keep = <T>(key: string, compute: () => Promise<T>) => remembered(db, version, key, compute);
 	return {
 		dataVersion: version,
-		overview: () => publicOverview(db),
-		projects: (filter = {}) => publishedProjects(db, filter),
-		project: (dossier) => publishedProject(db, dossier),
-		brick: (id) => publicBrick(db, id),
-		totals: (filter = {}) => publishedTotals(db, filter),
+		overview: () => keep('overview', () => publicOverview(db)),
+		projects: (filter = {}) => keep(`projects:${JSON.stringify(filter)}`, () => publishedProjects(db, filter)),
+		project: (dossier) => keep(`project:${dossier}`, () => publishedProject(db, dossier)),
+		brick: (id) => keep(`brick:${id}`, () => publicBrick(db, id)),
+		totals: (filter = {}) => keep(`totals:${JSON.stringify(filter)}`, () => publishedTotals(db, filter)),
 		updatedAt: async () =>
 			(await db.one<{ at: string | null }>(`SELECT strftime(max(since)::TIMESTAMP, '%Y-%m-%dT%H:%M:%SZ') AS at FROM current_snapshot`))?.at ?? null,
 		awardingBody: () => awardingBody()

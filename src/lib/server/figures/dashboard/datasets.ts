@@ -13,6 +13,8 @@ import { impactData } from './impact';
 import { dnshData } from './dnsh';
 import { openSourceData } from './opensource';
 import { geographyData } from './geography';
+import { applicationsCsvTable, listParams } from './applications';
+import { qualityData } from './quality';
 
 type Tables = Record<string, TableData>;
 
@@ -20,13 +22,15 @@ export interface DatasetPage {
 	/** Roles allowed (default: every signed-in role). */
 	roles?: readonly Role[];
 	/** The page's tables; `rest` holds the path after the page key (e.g. a brick id). */
-	load: (ctx: DashboardContext, rest: string[]) => Promise<Tables | null>;
+	load: (ctx: DashboardContext, rest: string[], url: URL) => Promise<Tables | null>;
 }
 
 export const DATASET_PAGES: Record<string, DatasetPage> = {
 	'vue-ensemble': { load: async (ctx) => (await overviewData(ctx)).tables },
 	financement: { load: async (ctx) => (await fundingData(ctx)).tables },
 	dnsh: { load: async (ctx) => (await dnshData(ctx)).tables as Tables },
+	qualite: { roles: ['admin', 'auditor'], load: async (ctx) => (await qualityData(ctx, { historyLimit: 100_000 })).tables },
+	candidatures: { load: async (ctx, _rest, url) => ({ list: await applicationsCsvTable(ctx, listParams(url)) }) },
 	'open-source': { load: async (ctx) => (await openSourceData(ctx)).tables },
 	geographie: { load: async (ctx) => (await geographyData(ctx)).tables },
 	impact: { load: async (ctx) => (await impactData(ctx)).tables },

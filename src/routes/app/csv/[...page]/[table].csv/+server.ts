@@ -16,7 +16,7 @@ export const GET: RequestHandler = async (event) => {
 	if (!page) error(404, event.locals.lang === 'en' ? 'No such table.' : 'Tableau introuvable.');
 	if (page.roles) requireUser(event, page.roles);
 	const ctx = await dashboardContext(event, user);
-	const tables = await page.load(ctx, rest);
+	const tables = await page.load(ctx, rest, event.url);
 	const table = tables ? findTable(tables, event.params.table) : undefined;
 	if (!table) error(404, event.locals.lang === 'en' ? 'No such table.' : 'Tableau introuvable.');
 	return new Response(tableCsv(table, ctx.lang), {
