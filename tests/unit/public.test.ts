@@ -302,3 +302,28 @@ describe('caching', () => {
 		expect(before).toMatch(/candidatures:\d+/);
 	});
 });
+
+describe('remembered answers', () => {
+	it('are kept for one data version and dropped by a new load', async () => {
+		const other = await openTempDb();
+		try {
+			await load(other, {
+				candidatures: [application({ numero_dossier: 'M1', raison_sociale: 'Première Version' })],
+				conventions: [agreement({ numero_convention: 'CM1', numero_dossier: 'M1' })]
+			});
+			const v1 = await dataVersion(other);
+			const first = publicReader(other, v1);
+			expect((await first.projects()).map((p) => p.company)).toEqual(['Première Version']);
+			expect(await first.projects()).toBe(await publicReader(other, v1).projects());
+			await load(other, {
+				candidatures: [application({ numero_dossier: 'M1', raison_sociale: 'Seconde Version' })],
+				conventions: [agreement({ numero_convention: 'CM1', numero_dossier: 'M1' })]
+			});
+			const v2 = await dataVersion(other);
+			expect(v2).not.toBe(v1);
+			expect((await publicReader(other, v2).projects()).map((p) => p.company)).toEqual(['Seconde Version']);
+		} finally {
+			other.close();
+		}
+	});
+});
