@@ -41,7 +41,8 @@ function unguarded(file: string): string[] {
 		return [...helpers].some((h) => new RegExp(`\\b${h}\\s*\\(`).test(text));
 	};
 	const missing: string[] = [];
-	const isExported = (st: ts.Statement) => ts.getCombinedModifierFlags(st as ts.Declaration) & ts.ModifierFlags.Export;
+	const isExported = (st: ts.Statement) =>
+		ts.canHaveModifiers(st) && (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 	for (const st of source.statements) {
 		if (!isExported(st)) continue;
 		if (ts.isFunctionDeclaration(st) && st.name && HANDLERS.has(st.name.text) && !guarded(st)) missing.push(st.name.text);
