@@ -15,7 +15,7 @@ fs.mkdirSync(path.dirname(dbFile), { recursive: true });
 for (const f of [dbFile, `${dbFile}.wal`]) fs.rmSync(f, { force: true });
 
 const db = await Database.open(dbFile);
-const samples = 'data/samples';
+const samples = process.env.HOX_SAMPLES ?? 'data/samples';
 const inputs = fs
 	.readdirSync(samples)
 	.filter((f) => f.endsWith('.csv'))
