@@ -20,6 +20,12 @@ export function renderPlot(options: PlotOptions, a11y: { title: string; descript
 		svg.setAttribute('role', 'img');
 		svg.setAttribute('aria-label', a11y.description ? `${a11y.title}. ${a11y.description}` : a11y.title);
 		svg.setAttribute('focusable', 'false');
+		// Children of role="img" are presentational: Plot's aria-label on mark groups would be
+		// a prohibited attribute there (axe: aria-prohibited-attr). The name is the SVG's.
+		for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
+			el.removeAttribute('aria-label');
+			el.removeAttribute('aria-description');
+		}
 	}
 	return figure.outerHTML;
 }
