@@ -1,0 +1,9 @@
+import { requireUser } from '$lib/server/auth/guard';
+import { exportReport, REPORT_ROLES } from '$lib/server/report/export';
+import type { RequestHandler } from './$types';
+
+/** GET /app/rapport/rapport.pdf?debut=YYYY-MM-DD&fin=YYYY-MM-DD — the Bpifrance report as PDF (admin, auditor; audited). */
+export const GET: RequestHandler = async (event) => {
+	requireUser(event, REPORT_ROLES);
+	return exportReport(event, 'pdf');
+};
