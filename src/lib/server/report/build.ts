@@ -499,7 +499,8 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 	});
 
 	// 6. DNSH
-	const scoreLabel = (s: number) => (s > 0 ? `+${s}` : s < 0 ? `−${-s}` : '0');
+	// No leading '+': a spreadsheet would read it as a formula (and the CSV writer neutralises it).
+	const scoreLabel = (s: number) => (s < 0 ? `−${-s}` : String(s));
 	sections.push({
 		id: 'dnsh',
 		title: L('DNSH : auto-évaluation environnementale', 'DNSH: environmental self-assessment'),
