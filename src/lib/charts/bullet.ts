@@ -19,15 +19,19 @@ export interface EnvelopeFigures {
 export function envelopeBulletSpec(f: EnvelopeFigures, options: { lang: Lang; width?: number }): PlotOptions {
 	const { lang } = options;
 	const fmt = compactEur(lang);
-	const max = Math.max(f.envelope, f.committed, f.requested ?? 0) * 1.04;
+	// The envelope stays readable: a request far beyond it is written at the edge, not drawn to scale.
+	const base = Math.max(f.envelope, f.committed);
+	const offScale = f.requested !== undefined && f.requested > base * 1.6;
+	const max = offScale ? base * 1.12 : Math.max(base, f.requested ?? 0) * 1.04;
 	const labels = {
 		envelope: t(lang, 'Enveloppe', 'Envelope'),
 		committed: t(lang, 'Engagé', 'Committed'),
 		paid: t(lang, 'Versé', 'Paid'),
 		requested: t(lang, 'Demandé', 'Requested')
 	};
-	const domain = [labels.envelope, labels.committed, labels.paid, ...(f.requested !== undefined ? [labels.requested] : [])];
-	const range = [COLORS.band, COLORS.secondary, COLORS.primary, ...(f.requested !== undefined ? [COLORS.warn] : [])];
+	const showTick = f.requested !== undefined && !offScale;
+	const domain = [labels.envelope, labels.committed, labels.paid, ...(showTick ? [labels.requested] : [])];
+	const range = [COLORS.band, COLORS.secondary, COLORS.primary, ...(showTick ? [COLORS.warn] : [])];
 	return {
 		width: options.width ?? 680,
 		height: 140,
@@ -45,7 +49,19 @@ export function envelopeBulletSpec(f: EnvelopeFigures, options: { lang: Lang; wi
 			Plot.rectX([{ k: labels.paid, v: f.paid }], { x1: 0, x2: 'v', y1: 0.35, y2: 0.65, fill: 'k' }),
 			Plot.ruleX([f.envelope], { stroke: COLORS.ink, strokeWidth: 2, y1: -0.1, y2: 1.1 }),
 			Plot.text([f.envelope], { x: (d: number) => d, y: 1.1, text: (d: number) => `${labels.envelope} ${fmt(d)}`, lineAnchor: 'bottom', textAnchor: f.envelope > max * 0.6 ? 'end' : 'start', dy: -2, fill: COLORS.ink }),
-			...(f.requested !== undefined
+			...(f.requested !== undefined && offScale
+				? [
+						Plot.text([f.requested], {
+							frameAnchor: 'right',
+							y: -0.1,
+							text: (d: number) => `${labels.requested} ${fmt(d)} →`,
+							lineAnchor: 'top',
+							textAnchor: 'end',
+							fill: COLORS.warn
+						})
+					]
+				: []),
+			...(f.requested !== undefined && !offScale
 				? [
 						Plot.ruleX([{ k: labels.requested, v: f.requested }], { x: 'v', y1: -0.05, y2: 1.05, stroke: 'k', strokeWidth: 3 }),
 						Plot.text([f.requested], {
