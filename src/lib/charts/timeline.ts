@@ -65,7 +65,7 @@ export function cumulativeSpec(
 		marginRight: 20,
 		marginTop: 24,
 		style: BASE_STYLE,
-		x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ticks: 5 },
+		x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ticks: Math.max(2, Math.floor((options.width ?? 680) / 150)) },
 		y: { domain: [0, max * 1.08], grid: true, label: t(lang, 'Cumul', 'Cumulative'), tickFormat: fmt, ticks: 5 },
 		color: { type: 'ordinal', domain: series.map((s) => s.label), range: colors, legend: true },
 		marks: [
