@@ -185,7 +185,7 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 	// ================================================================ sections
 	const sections: Section[] = [];
 	const statutLabel = (s: string | null) => (s ? (AGREEMENT_STATUS_LABELS[s as AgreementStatus]?.[lang] ?? s) : null);
-	const unnamed = L('(non nommé : candidature non lauréate ou absente)', '(not named: application not a winner or missing)');
+	const unnamed = L('(non nommé)', '(not named)');
 
 	// 1. Summary
 	sections.push({
@@ -336,7 +336,7 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 					{ label: L('Convention', 'Agreement'), type: 'text', width: 1.2, nowrap: true },
 					{ label: L('Dossier', 'Application'), type: 'text', width: 1.2, nowrap: true },
 					{ label: L('Bénéficiaire', 'Beneficiary'), type: 'text', width: 1.8 },
-					{ label: L('Statut', 'Status'), type: 'text', width: 0.9 },
+					{ label: L('Statut', 'Status'), type: 'text', width: 0.9, nowrap: true },
 					{ label: L('Signée le', 'Signed on'), type: 'date', width: 1 },
 					{ label: L('Aide accordée', 'Grant'), type: 'money', width: 1.1 },
 					{ label: L('Engagé', 'Committed'), type: 'money', width: 1.1 },
@@ -361,8 +361,8 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 					: undefined,
 				note: unnamedGrants
 					? L(
-							`${unnamedGrants} convention(s) sans bénéficiaire nommé : la candidature correspondante n’est pas lauréate dans l’export, ou absente (à vérifier dans la qualité des données).`,
-							`${unnamedGrants} agreement(s) without a named beneficiary: the matching application is not a winner in the export, or missing (see data quality).`
+							`(non nommé) : ${unnamedGrants} convention(s) dont la candidature n’est pas lauréate dans l’export, ou absente ; le rapport ne nomme que les lauréats (à vérifier dans la qualité des données).`,
+							`(not named): ${unnamedGrants} agreement(s) whose application is not a winner in the export, or missing; the report names winners only (see data quality).`
 						)
 					: undefined,
 				empty: L('Aucune convention signée à cette date.', 'No agreement signed by then.')
@@ -686,7 +686,7 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 					{ label: L('Chargé le', 'Loaded on'), type: 'text', width: 1.1 },
 					{ label: L('Par', 'By'), type: 'text', width: 1.2 },
 					{ label: L('Lignes', 'Rows'), type: 'integer', width: 0.6 },
-					{ label: 'SHA-256', type: 'text', width: 3.4 }
+					{ label: 'SHA-256', type: 'text', width: 3.4, mono: true }
 				],
 				rows: loads.map((l) => [
 					text(KIND_LABELS[l.kind]?.[lang] ?? l.kind),

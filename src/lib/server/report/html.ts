@@ -17,7 +17,9 @@ export interface ViewCell {
 export interface ViewTable {
 	id: string;
 	title: string;
-	columns: { label: string; right: boolean; nowrap: boolean }[];
+	columns: { label: string; right: boolean; nowrap: boolean; mono: boolean; wide: boolean }[];
+	/** Many columns: a smaller type. */
+	dense: boolean;
 	rows: ViewCell[][];
 	total?: ViewCell[];
 	note?: string;
@@ -65,12 +67,19 @@ export function reportView(model: ReportModel): ReportView {
 				id: c.id,
 				title: c.title,
 				description: c.description,
-				svg: { wide: chartHtml(c, lang, 680), narrow: chartHtml(c, lang, 360) }
+				svg: { wide: chartHtml(c, lang, 900), narrow: chartHtml(c, lang, 360) }
 			})),
 			tables: s.tables.map((t) => ({
 				id: t.id,
 				title: t.title,
-				columns: t.columns.map((c) => ({ label: c.label, right: c.type !== 'text' && c.type !== 'date', nowrap: !!c.nowrap || c.type === 'money' || c.type === 'date' })),
+				columns: t.columns.map((c) => ({
+					label: c.label,
+					right: c.type !== 'text' && c.type !== 'date',
+					nowrap: !!c.nowrap || c.type === 'money' || c.type === 'date',
+					mono: !!c.mono,
+					wide: c.type === 'text' && (c.width ?? 1) >= 1.8
+				})),
+				dense: t.columns.length >= 8,
 				rows: t.rows.map((r) => r.map((cell, i) => ({ text: cellText(cell, lang), right: alignRight(cell, t.columns[i]) }))),
 				total: t.total?.map((cell, i) => ({ text: cell.value === null ? '' : cellText(cell, lang), right: alignRight(cell, t.columns[i]) })),
 				note: t.note,

@@ -44,6 +44,8 @@ export interface Column {
 	width?: number;
 	/** Keep on one line (identifiers). */
 	nowrap?: boolean;
+	/** Fixed-width characters, broken anywhere (fingerprints). */
+	mono?: boolean;
 }
 
 export interface ReportTable {

@@ -1,10 +1,12 @@
 /**
- * Read the text back from a PDF written by pdfmake/pdfkit with `compress: false`, for the
- * tests (no external tool needed): fonts are Identity-H with a ToUnicode CMap, text is shown
+ * Read the text back from a PDF written by pdfmake/pdfkit, for the tests (no external tool
+ * needed; compressed streams are inflated): fonts are Identity-H with a ToUnicode CMap, text is shown
  * with `[<hex> kerning <hex> …] TJ`, one run per word or unbreakable group. Returns the runs
  * in drawing order; `joined` concatenates them (words keep their trailing space).
  * Not a general PDF parser: only what pdfkit writes.
  */
+
+import { inflateSync } from 'node:zlib';
 
 function utf16be(raw: string): string {
 	const hex = raw.replace(/\s+/g, '');
@@ -41,7 +43,19 @@ export function pdfText(pdf: Uint8Array): { runs: string[]; joined: string } {
 	const src = Buffer.from(pdf).toString('latin1');
 	const objects = new Map<number, string>();
 	for (const m of src.matchAll(/(\d+) 0 obj\b([\s\S]*?)\bendobj/g)) objects.set(Number(m[1]), m[2]!);
-	const stream = (body: string) => /stream\r?\n([\s\S]*?)\r?\nendstream/.exec(body)?.[1] ?? '';
+	const stream = (body: string) => {
+		const at = /stream\r?\n/.exec(body);
+		if (!at) return '';
+		const dict = body.slice(0, at.index);
+		const length = /\/Length (\d+)/.exec(dict);
+		const raw = length ? body.substr(at.index + at[0].length, Number(length[1])) : (/stream\r?\n([\s\S]*?)\r?\nendstream/.exec(body)?.[1] ?? '');
+		if (!/\/Filter\s*\/FlateDecode/.test(dict)) return raw;
+		try {
+			return inflateSync(Buffer.from(raw, 'latin1')).toString('latin1');
+		} catch {
+			return '';
+		}
+	};
 	// Font resource names (/F1 …) → their ToUnicode maps.
 	const fonts = new Map<string, Map<number, string>>();
 	for (const m of src.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
@@ -52,8 +66,11 @@ export function pdfText(pdf: Uint8Array): { runs: string[]; joined: string } {
 	}
 	const runs: string[] = [];
 	for (const body of objects.values()) {
-		if (!/stream\r?\n/.test(body) || /\/Length1|\/Subtype \/(?:Type1C|CIDFontType0C)|ToUnicode|begincmap/.test(body)) continue;
+		if (!/stream\r?\n/.test(body)) continue;
+		const dict = body.slice(0, body.indexOf('stream'));
+		if (/\/Length1|\/Subtype\s*\/(?:Type1C|CIDFontType0C|Image)/.test(dict)) continue;
 		const content = stream(body);
+		if (content.includes('begincmap')) continue;
 		if (!/\bT[Jj]\b/.test(content)) continue;
 		let current: Map<number, string> | undefined;
 		for (const op of content.matchAll(/\/(F\d+) [\d.]+ Tf|\[((?:[^\]])*)\] TJ|<([0-9a-fA-F]*)> Tj/g)) {

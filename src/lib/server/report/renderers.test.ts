@@ -210,10 +210,11 @@ describe('PDF', () => {
 		expect(model.sections.flatMap((s) => s.charts).map((c) => c.id)).toEqual(['enveloppe', 'briques', 'emplois', 'chiffre-affaires']);
 	});
 
-	it('compresses by default', async () => {
+	it('compresses by default, with the same text', async () => {
 		const small = await renderPdf(model);
 		const big = await renderPdf(model, { compress: false });
 		expect(small.byteLength).toBeLessThan(big.byteLength);
+		expect(pdfText(small).runs).toEqual(pdfText(big).runs);
 	});
 });
 
