@@ -12,7 +12,7 @@ import { cumulativeSpec, type DatedAmount } from '../../../charts/timeline';
 import { ENVELOPE_EUR } from '../../../domain/programme';
 import { formatEur } from '../../../format';
 import { t, type Lang } from '../../../i18n';
-import type { TableData } from '../../../table';
+import type { TableData, TableRow } from '../../../table';
 import { ctes, detailPredicate, type DashboardContext } from './context';
 import { chart, FULL } from './render';
 
@@ -193,7 +193,7 @@ export function fundingCharts(d: FundingData, lang: Lang) {
 	const rounds = chart(
 		(width) =>
 			barsSpec(
-				d.tables.rounds.rows.map((r) => ({
+				(d.tables.rounds.rows as TableRow[]).map((r) => ({
 					label: /^\d$/.test(String(r.releve)) ? t(lang, `Relève ${r.releve}`, `Round ${r.releve}`) : String(r.releve),
 					values: { requested: Number(r.requested), committed: Number(r.committed), paid: Number(r.paid) }
 				})),
