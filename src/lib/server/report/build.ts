@@ -638,7 +638,7 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 					{ label: L('Projet', 'Project'), type: 'text', width: 2 },
 					{ label: L('Briques', 'Bricks'), type: 'text', width: 1.1 },
 					{ label: L('Aide demandée', 'Aid requested'), type: 'money', width: 1.1 },
-					{ label: L('Convention', 'Agreement'), type: 'text', width: 1.15, nowrap: true },
+					{ label: L('Convention', 'Agreement'), type: 'text', width: 1.3 },
 					{ label: L('Aide accordée', 'Grant'), type: 'money', width: 1.1 },
 					{ label: L(`Versé ${atEnd}`, `Paid ${atEnd}`), type: 'money', width: 1.1 }
 				],

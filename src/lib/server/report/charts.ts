@@ -54,7 +54,11 @@ export function sanitizeSvgForPdf(svg: string): string {
 		.replace(/font-family="[^"]*"/g, 'font-family="Roboto"')
 		.replace(/font-family:[^;"]*/g, 'font-family:Roboto')
 		.replace(/ class="[^"]*"/g, '')
-		.replace(/ (?:role|aria-[a-z]+|focusable)="[^"]*"/g, '');
+		.replace(/ (?:role|aria-[a-z]+|focusable)="[^"]*"/g, '')
+		// Offsets in em (Plot's tick labels) as pixels of the charts' 13 px type.
+		.replace(/ (y|dy)="(-?[\d.]+)em"/g, (_, attr: string, v: string) => ` ${attr}="${(Number(v) * 13).toFixed(2)}"`)
+		// Axes are drawn in currentColor: give it the ink colour (the page's CSS does that on screen).
+		.replace(/^<svg/, `<svg color="${COLORS.ink}"`);
 }
 
 export function chartForPdf(spec: ChartSpec, lang: Lang, width: number): PdfChart {
