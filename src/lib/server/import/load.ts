@@ -183,10 +183,16 @@ async function auditImport(tx: Transaction, options: ImportOptions, result: Impo
 		target: result.files.map((f) => f.file).join(', '),
 		ip: options.ip ?? null,
 		outcome: result.ok ? 'success' : 'refused',
+		// Flat, one line per file, as the journal shows it; the `loads` rows hold the rest.
 		details: {
 			source: options.source,
 			batch: result.batchId,
-			files: result.files.map((f) => ({ file: f.file, kind: f.kind, sha256: f.sha256, rows: f.rows, errors: f.errors.length, warnings: f.warnings.length, load: f.loadId }))
+			...Object.fromEntries(
+				result.files.map((f, i) => [
+					`file ${i + 1}`,
+					`${f.file} · ${f.kind ?? 'unknown kind'} · ${f.rows} rows · ${f.errors.length} errors · ${f.warnings.length} warnings · load ${f.loadId} · sha256 ${f.sha256}`
+				])
+			)
 		}
 	});
 }

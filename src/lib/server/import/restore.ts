@@ -260,8 +260,8 @@ export async function restorePrevious(db: Database, kind: string, options: Resto
 			details: {
 				source: options.source,
 				load: loadId,
-				from: { load: from.id, file: from.file, sha256: from.sha256, rows: from.rows },
-				to: { load: to.id, file: to.file, sha256: to.sha256, rows: to.rows }
+				from: `load ${from.id} · ${from.file} · ${from.rows} rows · sha256 ${from.sha256}`,
+				to: `load ${to.id} · ${to.file} · ${to.rows} rows · sha256 ${to.sha256}`
 			}
 		});
 		return { refused: null, result: { kind, loadId, from, to } } as const;
