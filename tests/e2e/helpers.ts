@@ -11,8 +11,13 @@ export { ACCOUNTS, type TestAccount };
 export async function signIn(page: Page, role: TestAccount, redirectTo = '/app'): Promise<void> {
 	const account = ACCOUNTS[role];
 	await page.goto(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
-	await page.locator('input[name="email"]').fill(account.email);
-	await page.locator('input[name="password"]').fill(account.password);
+	// Filled again if hydration replaced the fields while they were being typed.
+	await expect(async () => {
+		await page.locator('input[name="email"]').fill(account.email);
+		await page.locator('input[name="password"]').fill(account.password);
+		await expect(page.locator('input[name="email"]')).toHaveValue(account.email, { timeout: 500 });
+		await expect(page.locator('input[name="password"]')).toHaveValue(account.password, { timeout: 500 });
+	}).toPass({ timeout: 10_000 });
 	await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.locator('form[data-login] button[type="submit"]').click()]);
 	await expect(page).not.toHaveURL(/\/login/);
 }
