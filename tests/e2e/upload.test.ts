@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { signIn } from './helpers';
@@ -132,6 +133,9 @@ test.describe('loading exports from the browser', () => {
 		await expect(marked).toHaveCount(3);
 		await expect(marked.first()).toContainText('✗');
 		await expect(marked.first().locator('.visually-hidden')).toContainText('erreur');
+		// Accessible: no axe violation in the page's content with the report shown.
+		const axe = await new AxeBuilder({ page }).include('main').analyze();
+		expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 		// Nothing is sent while errors remain; the report downloads as CSV for French Excel.
 		await expect(page.locator('button[data-submit]')).toBeDisabled();
 		const [download] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Télécharger le rapport (CSV)' }).click()]);
