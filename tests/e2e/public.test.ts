@@ -33,7 +33,8 @@ function loadSamples() {
 	const byKind: Record<string, ParsedRow[]> = { candidatures: [], conventions: [], rapports: [] };
 	for (const f of fs.readdirSync(SAMPLES).filter((n) => n.endsWith('.csv'))) {
 		const checked = checkExport(f, new Uint8Array(fs.readFileSync(path.join(SAMPLES, f))));
-		if (checked.kind) byKind[checked.kind]!.push(...checked.rows);
+		if (!checked.kind || checked.errors.length > 0) throw new Error(`${f}: the sample does not pass checkExport (${checked.errors.length} errors)`);
+		byKind[checked.kind]!.push(...checked.rows);
 	}
 	return byKind;
 }

@@ -188,6 +188,7 @@ describe('aggregates', () => {
 		// Programme money comes from the shared definitions, orphans and all.
 		expect(o.funding.committedEur).toBe(100000 + 99999.99 + 30000 + 54321);
 		expect(o.unpublishedCommittedEur).toBe('54321.00');
+		expect(o.unpublishedAgreements).toBe(1);
 	});
 
 	it('show bricks outside the catalogue only when a funded project names them', async () => {

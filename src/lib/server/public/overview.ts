@@ -57,6 +57,8 @@ export interface PublicOverview {
 	published: PublishedTotals;
 	unpublishedCommittedEur: string;
 	unpublishedPaidEur: string;
+	/** Live agreements not listed (application missing or not a lauréat), counted in `funding.fundedProjects`. */
+	unpublishedAgreements: number;
 }
 
 /** Per published dossier: what its agreements commit, and whether all were terminated (then not "funded"). */
@@ -188,9 +190,10 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		{ totalPublished: true }
 	);
 	const published = await publishedTotals(db);
-	const rest = await db.one<{ committed: string; paid: string }>(
+	const rest = await db.one<{ committed: string; paid: string; agreements: number }>(
 		`WITH ${PUBLISHED_CTE}
-		SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed, coalesce(sum(paid_eur), 0)::VARCHAR AS paid
+		SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed, coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
+			count(*) FILTER (WHERE is_funded)::INTEGER AS agreements
 		FROM agreements WHERE numero_dossier NOT IN (SELECT numero_dossier FROM published)`
 	);
 	const updated = await db.one<{ at: string | null }>(
@@ -219,7 +222,8 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		bricks: await brickRows(db, kpis.bricks),
 		published,
 		unpublishedCommittedEur: rest?.committed ?? '0',
-		unpublishedPaidEur: rest?.paid ?? '0'
+		unpublishedPaidEur: rest?.paid ?? '0',
+		unpublishedAgreements: Number(rest?.agreements ?? 0)
 	};
 }
 
