@@ -189,6 +189,7 @@ describe('aggregates', () => {
 		expect(o.funding.committedEur).toBe(100000 + 99999.99 + 30000 + 54321);
 		expect(o.unpublishedCommittedEur).toBe('54321.00');
 		expect(o.unpublishedAgreements).toBe(1);
+		expect(o.exact).toEqual({ committedEur: '284320.99', paidEur: '159999.99', toPayEur: '124321.00', remainingEur: '1715679.01' });
 	});
 
 	it('show bricks outside the catalogue only when a funded project names them', async () => {

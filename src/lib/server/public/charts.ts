@@ -51,19 +51,29 @@ export interface EnvelopePart {
 	key: 'paid' | 'committed' | 'available';
 	label: string;
 	value: number;
+	/** Exact decimal string, for tables. */
+	exact: string;
 	colour: string;
 }
 
 export function envelopeParts(o: PublicOverview, lang: Lang): EnvelopePart[] {
+	const clamp = (s: string) => (s.startsWith('-') ? '0' : s);
 	return [
-		{ key: 'paid', label: tr(lang, 'Versé', 'Paid'), value: o.funding.paidEur, colour: CHART_COLOURS.paid },
+		{ key: 'paid', label: tr(lang, 'Versé', 'Paid'), value: Number(o.exact.paidEur), exact: o.exact.paidEur, colour: CHART_COLOURS.paid },
 		{
 			key: 'committed',
 			label: tr(lang, 'Engagé, à verser', 'Committed, to pay'),
-			value: Math.max(0, o.funding.committedEur - o.funding.paidEur),
+			value: Math.max(0, Number(o.exact.toPayEur)),
+			exact: clamp(o.exact.toPayEur),
 			colour: CHART_COLOURS.committed
 		},
-		{ key: 'available', label: tr(lang, 'Disponible', 'Available'), value: Math.max(0, o.funding.remainingEur), colour: CHART_COLOURS.available }
+		{
+			key: 'available',
+			label: tr(lang, 'Disponible', 'Available'),
+			value: Math.max(0, Number(o.exact.remainingEur)),
+			exact: clamp(o.exact.remainingEur),
+			colour: CHART_COLOURS.available
+		}
 	];
 }
 

@@ -1,10 +1,10 @@
 /**
- * Public aggregates: the programme's headline figures (from `computeKpis`, the shared
+ * Public aggregates: the programme's headline figures (from `computeFigures`, the shared
  * definitions) and counts of applications, each passed through statistical secrecy
  * (`suppress.ts`) before it leaves this module. No identity of any application is read here.
  */
 import type { Database } from '../db/database';
-import { computeKpis } from '../figures/kpis';
+import { computeFigures, scopedCtes } from '../figures/kpis';
 import { BRICKS, BRICK_IDS, brickName, isBrickId } from '../../domain/bricks';
 import { APPLICATION_STATUSES, ENVELOPE_EUR, type ApplicationStatus } from '../../domain/programme';
 import { REGIONS } from '../../domain/regions';
@@ -48,6 +48,8 @@ export interface PublicOverview {
 	laureats: number;
 	byStatus: CountCell<ApplicationStatus>[];
 	funding: { committedEur: number; paidEur: number; remainingEur: number; fundedProjects: number };
+	/** The same money as exact decimal strings (what pages show). */
+	exact: { committedEur: string; paidEur: string; toPayEur: string; remainingEur: string };
 	jobs: { forecast: number; created: number };
 	revenue: { forecastEur: number; generatedEur: number };
 	openSource: { background: number; foregroundCommitted: number; published: number };
@@ -154,6 +156,8 @@ async function regionRows(db: Database): Promise<RegionRow[]> {
 		.sort((a, b) => b.funded - a.funded || a.region.localeCompare(b.region, 'fr'));
 }
 
+const negate = (s: string) => (s.startsWith('-') ? s.slice(1) : `-${s}`);
+
 /** Exact sum of two decimal strings with at most 2 decimals. */
 export function addDecimal(a: string, b: string): string {
 	const cents = (s: string) => {
@@ -168,7 +172,7 @@ export function addDecimal(a: string, b: string): string {
 }
 
 export async function publicOverview(db: Database): Promise<PublicOverview> {
-	const kpis = await computeKpis(db);
+	const { kpis, exact } = await computeFigures(db, scopedCtes());
 	const rounds = await db.all<{ releve: number; applications: number; laureats: number }>(
 		`SELECT releve::INTEGER AS releve, count(*)::INTEGER AS applications,
 			count(*) FILTER (WHERE statut = 'laureat')::INTEGER AS laureats
@@ -205,6 +209,12 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		applications: { total: kpis.applications.total, byRound },
 		laureats: kpis.applications.by_statut.laureat ?? 0,
 		byStatus,
+		exact: {
+			committedEur: exact.committed_eur,
+			paidEur: exact.paid_eur,
+			toPayEur: addDecimal(exact.committed_eur, negate(exact.paid_eur)),
+			remainingEur: exact.remaining_eur
+		},
 		funding: {
 			committedEur: kpis.funding.committed_eur,
 			paidEur: kpis.funding.paid_eur,
@@ -238,7 +248,7 @@ export interface PublicBrick {
 
 /** A brick's public page data, or null when the brick is neither in the catalogue nor named by a published project. */
 export async function publicBrick(db: Database, id: string): Promise<PublicBrick | null> {
-	const kpis = await computeKpis(db);
+	const { kpis } = await computeFigures(db, scopedCtes());
 	const rows = await brickRows(db, kpis.bricks);
 	const row = rows.find((r) => r.id === id && r.id !== OTHER_BRICKS);
 	if (!row) return null;
