@@ -102,13 +102,43 @@ function castExpression(id: string, sql: string): string {
 	return `CAST(${id} AS ${sql})`;
 }
 
+const STAGED_FILE = /^hox-(\d+)-[0-9a-f-]{36}\.csv$/;
+
+/**
+ * Staged CSV files left in the temporary directory by a process that was killed in the middle
+ * of a load (they hold confidential rows): remove those whose process is gone.
+ */
+export function removeStaleStagedFiles(dir = os.tmpdir()): void {
+	let names: string[];
+	try {
+		names = fs.readdirSync(dir);
+	} catch {
+		return;
+	}
+	for (const name of names) {
+		const m = STAGED_FILE.exec(name);
+		if (!m) continue;
+		const pid = Number(m[1]);
+		if (pid === process.pid) continue;
+		try {
+			process.kill(pid, 0);
+			continue; // still running: its load may be under way
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+		}
+		fs.rmSync(path.join(dir, name), { force: true });
+	}
+}
+
 /** Bulk-insert parsed rows as a new snapshot, through a staged CSV that DuckDB reads natively. */
 async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, rows: ParsedRow[]): Promise<void> {
 	const defs = COLUMNS[kind];
+	removeStaleStagedFiles();
 	const staged = path.join(os.tmpdir(), `hox-${process.pid}-${randomUUID()}.csv`);
 	const extra = kind === 'candidatures' ? ['region_name'] : [];
 	const header = ['row_number', ...defs.map((d) => d.id), ...extra];
-	const fd = fs.openSync(staged, 'w');
+	// Readable by this user only: the rows include confidential columns.
+	const fd = fs.openSync(staged, 'w', 0o600);
 	try {
 		fs.writeSync(fd, header.join(',') + '\n');
 		let chunk: string[] = [];

@@ -1,0 +1,85 @@
+/**
+ * Child process of tests/unit/faults.test.ts: loads export files into a database, and, at a
+ * chosen point of the load, prints a marker line and (for the deterministic points) freezes,
+ * so that the test can kill it with SIGKILL exactly there.
+ *
+ *   node --import tsx tests/unit/faults-child.ts <mode> <db> <file>...
+ *
+ * Modes (the marker is the mode's name in upper case, alone on a line of stdout):
+ *   staged        while the staged CSV of the rows is being written (transaction open, `loads`
+ *                 row inserted): freezes
+ *   insert        as the bulk INSERT starts (DuckDB works in its own threads): does not freeze,
+ *                 the test kills while the INSERT runs
+ *   before-commit after the INSERT and the snapshot switch, just before COMMIT: freezes
+ *   commit        as COMMIT starts (DuckDB writes the WAL in its threads): does not freeze
+ *   hold          opens the database, prints HOLD, and keeps it open until killed
+ *   load          a plain load; prints LOADED when it is committed
+ * Without a kill, every mode ends with LOADED (or REFUSED) and exit 0.
+ */
+import { DuckDBConnection } from '@duckdb/node-api';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Database, Transaction } from '../../src/lib/server/db/database';
+import { importExports } from '../../src/lib/server/import/load';
+
+const [mode, dbFile, ...files] = process.argv.slice(2);
+if (!mode || !dbFile) {
+	console.error('usage: faults-child.ts <mode> <db> <file>...');
+	process.exit(2);
+}
+
+function marker(name: string): void {
+	// stdout is a pipe: on Linux the write is synchronous, so the line is out before we freeze.
+	process.stdout.write(`${name}\n`);
+}
+
+/** Block the JavaScript thread (DuckDB's threads keep running) until killed. */
+function freeze(): void {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+	console.error('faults-child: not killed within 60 s');
+	process.exit(3);
+}
+
+if (mode === 'staged') {
+	// load.ts writes the staged CSV with fs.writeSync on its default import of node:fs.
+	const writeSync = fs.writeSync;
+	let calls = 0;
+	(fs as { writeSync: unknown }).writeSync = function (this: unknown, ...args: unknown[]) {
+		const result = (writeSync as (...a: unknown[]) => number).apply(this, args);
+		if (++calls === 3) {
+			marker('STAGED');
+			freeze();
+		}
+		return result;
+	};
+}
+
+const txRun = Transaction.prototype.run;
+Transaction.prototype.run = async function (sql, params) {
+	const bulk = /^\s*INSERT INTO \w+_rows/.test(sql);
+	if (bulk && mode === 'insert') marker('INSERT');
+	const result = await txRun.call(this, sql, params);
+	if (/^\s*DELETE FROM \w+_rows/.test(sql) && mode === 'before-commit') {
+		marker('BEFORE-COMMIT');
+		freeze();
+	}
+	return result;
+};
+
+const connRun = DuckDBConnection.prototype.run;
+DuckDBConnection.prototype.run = function (this: DuckDBConnection, sql: string, ...rest: unknown[]) {
+	if (sql === 'COMMIT' && mode === 'commit') marker('COMMIT');
+	return (connRun as (sql: string, ...r: unknown[]) => ReturnType<typeof connRun>).call(this, sql, ...rest);
+} as typeof connRun;
+
+const db = await Database.open(dbFile);
+if (mode === 'hold') {
+	marker('HOLD');
+	setInterval(() => undefined, 1000);
+} else {
+	const inputs = files.map((f) => ({ name: path.basename(f), bytes: new Uint8Array(fs.readFileSync(f)) }));
+	const result = await importExports(db, inputs, { actor: 'faults-child', source: 'cli' });
+	db.close();
+	marker(result.ok ? 'LOADED' : 'REFUSED');
+	process.exit(0);
+}
