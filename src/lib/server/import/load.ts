@@ -139,13 +139,17 @@ async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, row
 	const header = ['row_number', ...defs.map((d) => d.id), ...extra];
 	// Readable by this user only: the rows include confidential columns.
 	const fd = fs.openSync(staged, 'w', 0o600);
+	// Longest line in UTF-16 code units: DuckDB must be told when a line may exceed its 2 MB default.
+	let longest = 0;
 	try {
 		fs.writeSync(fd, header.join(',') + '\n');
 		let chunk: string[] = [];
 		for (const row of rows) {
 			const fields = [String(row.__row), ...defs.map((d) => csvField(row[d.id]))];
 			if (kind === 'candidatures') fields.push(csvField(resolveRegion(row.region as string | null, String(row.code_postal))));
-			chunk.push(fields.join(','));
+			const line = fields.join(',');
+			if (line.length > longest) longest = line.length;
+			chunk.push(line);
 			if (chunk.length >= 5000) {
 				fs.writeSync(fd, chunk.join('\n') + '\n');
 				chunk = [];
@@ -167,7 +171,8 @@ async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, row
 			`INSERT INTO ${kind}_rows (load_id, ${header.join(', ')})
 			 SELECT ${select.join(', ')} FROM read_csv('${staged.replace(/'/g, "''")}',
 				header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}},
-				allow_quoted_nulls = false, strict_mode = true, parallel = false)`
+				allow_quoted_nulls = false, strict_mode = true, parallel = false,
+				max_line_size = ${Math.max(2_000_000, 3 * longest + 16)})`
 		);
 	} finally {
 		fs.rmSync(staged, { force: true });
