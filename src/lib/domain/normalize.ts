@@ -14,10 +14,21 @@ export function stripAccents(value: string): string {
  * turned into one `_`, leading and trailing `_` trimmed.
  */
 export function foldToken(value: string): string {
-	return stripAccents(value)
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, '_')
-		.replace(/^_+|_+$/g, '');
+	let folded = FOLDED.get(value);
+	if (folded === undefined) {
+		folded = stripAccents(value)
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '_')
+			.replace(/^_+|_+$/g, '');
+		// Short values (enumerations, booleans, brick names, headers) repeat on every row: remember them.
+		if (value.length <= 64) {
+			if (FOLDED.size >= 10_000) FOLDED.clear();
+			FOLDED.set(value, folded);
+		}
+	}
+	return folded;
 }
+
+const FOLDED = new Map<string, string>();
 
 export const normalizeHeader = foldToken;

@@ -89,10 +89,12 @@ async function orphanWarnings(db: Database, checked: CheckedExport[]): Promise<M
 	return result;
 }
 
+/** A parsed value as a staged CSV field: empty for NULL, numbers and booleans bare, text quoted. */
 function csvField(value: unknown): string {
 	if (value === null || value === undefined) return '';
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	const s = Array.isArray(value) ? value.join('|') : String(value);
-	return `"${s.replace(/"/g, '""')}"`;
+	return s.includes('"') ? `"${s.replace(/"/g, '""')}"` : `"${s}"`;
 }
 
 /** The SQL expression casting a staged VARCHAR column to its stored type. */
@@ -144,10 +146,11 @@ async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, row
 	try {
 		fs.writeSync(fd, header.join(',') + '\n');
 		let chunk: string[] = [];
+		const ids = defs.map((d) => d.id);
 		for (const row of rows) {
-			const fields = [String(row.__row), ...defs.map((d) => csvField(row[d.id]))];
-			if (kind === 'candidatures') fields.push(csvField(resolveRegion(row.region as string | null, String(row.code_postal))));
-			const line = fields.join(',');
+			let line = String(row.__row);
+			for (const id of ids) line += ',' + csvField(row[id]);
+			if (kind === 'candidatures') line += ',' + csvField(resolveRegion(row.region as string | null, String(row.code_postal)));
 			if (line.length > longest) longest = line.length;
 			chunk.push(line);
 			if (chunk.length >= 5000) {

@@ -1,0 +1,286 @@
+/**
+ * The import's fast paths give exactly the answers of the definitions they replace
+ * (issue 8.5, performance work):
+ *
+ * - `parseRow` / `parseRecord` (the per-row check the import runs) answer exactly what the
+ *   kind's zod schema `rowSchema(kind, delimiter).safeParse(input)` answers: same success,
+ *   same values, same keys in the same order, same issues in the same order;
+ * - the number parsers with their fast paths, the indexed enumeration lookup and the
+ *   memoised `foldToken` answer exactly what the straightforward versions they replaced
+ *   answered (kept below, verbatim, as the reference).
+ *
+ * Seeded random inputs drawn from valid values in every accepted spelling, near misses and
+ * garbage.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateDataset, renderCsv, type DemoKind, type ExportStyle } from '../../scripts/demo-data';
+import { checkExport } from '../../src/lib/domain/check';
+import { foldToken, stripAccents } from '../../src/lib/domain/normalize';
+import { parseAmount, parseBoundedInteger, parseDecimal, parseEnum, parseInteger, type Delimiter, type Expected, type Parsed } from '../../src/lib/domain/parsers';
+import { AGREEMENT_STATUS_LABELS, APPLICATION_STATUS_LABELS, REPORT_TYPE_LABELS } from '../../src/lib/domain/programme';
+import { COLUMNS, EXPORT_KINDS, parseRecord, parseRow, rowSchema, type CellIssueParams, type ExportKind } from '../../src/lib/domain/schemas';
+
+class Rng {
+	private s: number;
+	constructor(seed: number) {
+		this.s = seed >>> 0;
+	}
+	next(): number {
+		let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	}
+	int(min: number, max: number): number {
+		return min + Math.floor(this.next() * (max - min + 1));
+	}
+	pick<T>(items: readonly T[]): T {
+		return items[Math.floor(this.next() * items.length)]!;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference implementations: the code before the fast paths, verbatim.
+
+const GROUP_SPACES = /[\s\u00a0\u202f\u2009]/g;
+const refOk = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const refFail = (fr: string, en: string): Parsed<never> => ({ ok: false, expected: { fr, en } });
+
+function refAmountHint(delimiter: Delimiter): Expected {
+	return delimiter === ';'
+		? { fr: 'un montant en euros, virgule décimale (ex. 125 000,50 €)', en: 'an amount in euros with a decimal comma (e.g. 125 000,50 €)' }
+		: { fr: 'un montant en euros, point décimal (ex. 125000.50)', en: 'an amount in euros with a decimal point (e.g. 125000.50)' };
+}
+
+function refCanonicalNumber(raw: string, delimiter: Delimiter, allowSign: boolean): string | null | 'negative' {
+	let s = raw.trim();
+	s = s.replace(/^€\s*|\s*€$/g, '').replace(/\s*EUR$/i, '');
+	s = s.replace(GROUP_SPACES, '');
+	let sign = '';
+	if (/^[+-]/.test(s)) {
+		sign = s[0] === '-' ? '-' : '';
+		s = s.slice(1);
+	} else if (/^\(.*\)$/.test(s)) {
+		sign = '-';
+		s = s.slice(1, -1);
+	}
+	s = s.replace(/^€|€$/g, '');
+	const decimalSep = delimiter === ';' ? ',' : '.';
+	const groupSep = delimiter === ';' ? '.' : ',';
+	let intPart: string;
+	let fracPart = '';
+	if (s.includes(decimalSep)) {
+		const parts = s.split(decimalSep);
+		if (parts.length !== 2) return null;
+		[intPart, fracPart] = parts as [string, string];
+		if (!/^\d+$/.test(fracPart)) return null;
+	} else if (delimiter === ';' && /^\d+\.\d{1,2}$/.test(s)) {
+		[intPart, fracPart] = s.split('.') as [string, string];
+	} else {
+		intPart = s;
+	}
+	if (intPart.includes(groupSep)) {
+		if (!new RegExp(`^\\d{1,3}(\\${groupSep}\\d{3})+$`).test(intPart)) return null;
+		intPart = intPart.split(groupSep).join('');
+	}
+	if (!/^\d+$/.test(intPart)) return null;
+	intPart = intPart.replace(/^0+(?=\d)/, '');
+	const isZero = /^0+$/.test(intPart) && /^0*$/.test(fracPart);
+	if (sign === '-' && !isZero) {
+		if (!allowSign) return 'negative';
+	}
+	const body = fracPart === '' ? intPart : `${intPart}.${fracPart}`;
+	return sign === '-' && !isZero ? `-${body}` : body;
+}
+
+function refParseAmount(raw: string, delimiter: Delimiter): Parsed<string> {
+	const n = refCanonicalNumber(raw, delimiter, false);
+	if (n === 'negative') return refFail('un montant positif ou nul (montant négatif refusé)', 'a non-negative amount');
+	if (n === null) return { ok: false, expected: refAmountHint(delimiter) };
+	const frac = n.split('.')[1] ?? '';
+	if (frac.length > 2) return refFail('un montant au centime près (2 décimales au plus)', 'an amount to the cent (at most 2 decimals)');
+	if (n.split('.')[0]!.length > 12) return refFail('un montant inférieur à mille milliards d’euros', 'an amount below one trillion euros');
+	return refOk(n);
+}
+
+function refParseInteger(raw: string, delimiter: Delimiter, signed = false): Parsed<number> {
+	const n = refCanonicalNumber(raw, delimiter, signed);
+	if (n === 'negative') return refFail('un nombre entier positif ou nul', 'a non-negative whole number');
+	if (n === null || n.includes('.') || n.replace('-', '').length > 9) {
+		return signed
+			? refFail('un nombre entier, éventuellement signé (ex. -2, 0, +1)', 'a whole number, optionally signed (e.g. -2, 0, +1)')
+			: refFail('un nombre entier (ex. 12)', 'a whole number (e.g. 12)');
+	}
+	return refOk(Number(n));
+}
+
+function refParseDecimal(raw: string, delimiter: Delimiter): Parsed<string> {
+	const n = refCanonicalNumber(raw, delimiter, false);
+	const example = delimiter === ';' ? '1,5' : '1.5';
+	if (n === 'negative') return refFail('un nombre positif ou nul', 'a non-negative number');
+	if (n === null) return refFail(`un nombre décimal (ex. ${example})`, `a decimal number (e.g. ${example})`);
+	if ((n.split('.')[1] ?? '').length > 2) return refFail('un nombre à deux décimales au plus', 'a number with at most two decimals');
+	if (n.split('.')[0]!.length > 9) return refFail('un nombre plus petit', 'a smaller number');
+	return refOk(n);
+}
+
+function refFoldToken(value: string): string {
+	return stripAccents(value)
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '_')
+		.replace(/^_+|_+$/g, '');
+}
+
+function refParseEnum<T extends string>(raw: string, labels: Record<T, { fr: string; en: string }>): Parsed<T> {
+	const v = refFoldToken(raw);
+	for (const [id, label] of Object.entries(labels) as [T, { fr: string; en: string }][]) {
+		if (v === refFoldToken(id) || v === refFoldToken(label.fr) || v === refFoldToken(label.en)) return refOk(id);
+	}
+	const list = Object.values<{ fr: string; en: string }>(labels);
+	return refFail(`une de ces valeurs : ${list.map((l) => l.fr).join(', ')}`, `one of: ${list.map((l) => l.en).join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+const NUMBERISH = '0123456789000.,  \u00a0\u202f\u2009€-+()EURe';
+const TOKENS = [
+	'', '0', '00', '007', '7', '12', '125000', '125000.5', '125000.50', '125000,50', '125 000', '125 000,50 €', '€125,000.50',
+	'125.000', '1.234.567,89', '1,234,567.89', '1,5', '1.5', '0,000', '-0', '-0.00', '+1', '-2', '(500)', '( 500 )', '500 EUR',
+	'500eur', '€ 12', '12 €', '1e3', '0x10', '١٢٣', '１２', '1 000 000 000 000', '999999999999', '9999999999999', '123456789',
+	'1234567890', '12.345', '12,345', '.5', '5.', ',5', '5,', '1..2', '1,,2', '€', 'EUR', '--1', '+-1', '1-', '12 34', ' 12 ',
+	'\t12\n', '1\u00a0234,5', '1\u202f234', 'Lauréat', 'LAUREAT', 'laureat', 'Non retenue', 'non-retenue', 'Déposée', 'eligible',
+	'Éligible', 'En expertise', 'desistement', 'Désistement', 'Signée', 'signee', 'En cours', 'Soldée', 'Résiliée', 'resilie',
+	'Intermédiaire', 'intermediaire', 'Final', 'FINAL', 'finale', 'Œuvre', 'æ', 'ß', 'İ', 'K', 'Å', 'ﬁnal', 'final\u0301',
+	'  Lauréat  ', 'lau-réat', 'Laur éat', '_laureat_', 'oui', 'Non', 'x'
+];
+
+function randomString(rng: Rng): string {
+	const roll = rng.next();
+	if (roll < 0.5) return rng.pick(TOKENS);
+	if (roll < 0.8) {
+		let s = '';
+		for (let i = rng.int(0, 14); i > 0; i--) s += NUMBERISH[rng.int(0, NUMBERISH.length - 1)];
+		return s;
+	}
+	// A token with a random edit.
+	const t = rng.pick(TOKENS);
+	const at = rng.int(0, t.length);
+	return t.slice(0, at) + rng.pick(['', ' ', '.', ',', '0', '€', '-', 'é', '"']) + t.slice(at + rng.int(0, 1));
+}
+
+describe('value parsers: fast paths = reference', () => {
+	it('parseAmount, parseDecimal, parseInteger, parseBoundedInteger on 40 000 strings, both delimiters', () => {
+		const rng = new Rng(2026);
+		for (let i = 0; i < 20_000; i++) {
+			const raw = randomString(rng);
+			for (const d of [',', ';'] as const) {
+				expect(parseAmount(raw, d), `amount ${JSON.stringify(raw)} ${d}`).toEqual(refParseAmount(raw, d));
+				expect(parseDecimal(raw, d), `decimal ${JSON.stringify(raw)} ${d}`).toEqual(refParseDecimal(raw, d));
+				expect(parseInteger(raw, d), `integer ${JSON.stringify(raw)} ${d}`).toEqual(refParseInteger(raw, d));
+				expect(parseInteger(raw, d, true), `signed ${JSON.stringify(raw)} ${d}`).toEqual(refParseInteger(raw, d, true));
+				const bounded = refParseInteger(raw, d, true);
+				const refBounded = !bounded.ok || bounded.value < -2 || bounded.value > 2 ? refFail('un nombre entier entre -2 et 2', 'a whole number between -2 and 2') : bounded;
+				expect(parseBoundedInteger(raw, d, -2, 2)).toEqual(refBounded);
+			}
+		}
+	});
+
+	it('foldToken (memoised) and parseEnum (indexed) on 20 000 strings, twice each', () => {
+		const rng = new Rng(7);
+		const labelSets = [APPLICATION_STATUS_LABELS, AGREEMENT_STATUS_LABELS, REPORT_TYPE_LABELS] as const;
+		for (let i = 0; i < 20_000; i++) {
+			const raw = randomString(rng);
+			for (let pass = 0; pass < 2; pass++) {
+				expect(foldToken(raw)).toBe(refFoldToken(raw));
+				for (const labels of labelSets) expect(parseEnum(raw, labels as Record<string, { fr: string; en: string }>)).toEqual(refParseEnum(raw, labels as Record<string, { fr: string; en: string }>));
+			}
+		}
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+/** Real cell values of each column, in the three export styles, read off the demo files. */
+function columnPools(): Record<ExportKind, Map<string, string[]>> {
+	const ds = generateDataset({ seed: 5, applications: 60 });
+	const pools = {} as Record<ExportKind, Map<string, string[]>>;
+	for (const kind of EXPORT_KINDS) {
+		const pool = new Map<string, string[]>();
+		for (const style of ['excel-fr', 'clean-utf8', 'bom-semicolon'] as ExportStyle[]) {
+			let headerIds: string[] = [];
+			checkExport('x.csv', renderCsv(kind as DemoKind, ds[kind as DemoKind], style), {
+				onRecords: (records, headerIndex) => {
+					headerIds = records[headerIndex]!.map((h) => foldToken(h));
+					for (const record of records.slice(headerIndex + 1)) {
+						record.forEach((cell, i) => {
+							const id = headerIds[i]!;
+							if (!pool.has(id)) pool.set(id, []);
+							pool.get(id)!.push(cell);
+						});
+					}
+				}
+			});
+		}
+		pools[kind] = pool;
+	}
+	return pools;
+}
+
+function zodAnswer(kind: ExportKind, delimiter: Delimiter, input: Record<string, string | undefined>) {
+	const r = rowSchema(kind, delimiter).safeParse(input);
+	if (r.success) return { success: true as const, data: r.data, keys: Object.keys(r.data) };
+	return {
+		success: false as const,
+		issues: r.error.issues.map((i) => ({ column: String(i.path[0]), params: (i as unknown as { params: CellIssueParams }).params }))
+	};
+}
+
+describe('parseRow / parseRecord = rowSchema(kind, delimiter).safeParse', () => {
+	it('on 6 000 random rows of the three kinds (present, missing, empty, valid, near-miss and garbage cells)', () => {
+		const pools = columnPools();
+		const rng = new Rng(99);
+		let successes = 0;
+		for (let i = 0; i < 6000; i++) {
+			const kind = rng.pick(EXPORT_KINDS);
+			const delimiter: Delimiter = rng.pick([',', ';']);
+			const defs = COLUMNS[kind];
+			// The record's columns: every known column, some missing, in a shuffled order.
+			const present = defs.filter(() => rng.next() > 0.03);
+			for (let k = present.length - 1; k > 0; k--) {
+				const j = rng.int(0, k);
+				[present[k], present[j]] = [present[j]!, present[k]!];
+			}
+			const record: string[] = [];
+			const input: Record<string, string | undefined> = {};
+			const corrupt = rng.next() < 0.5 ? 0 : rng.next() < 0.7 ? 0.02 : 0.2;
+			present.forEach((def, index) => {
+				const pool = pools[kind].get(def.id) ?? [''];
+				let value: string | undefined = rng.next() < corrupt ? randomString(rng) : rng.pick(pool);
+				if (rng.next() < corrupt / 4) value = undefined; // a short record
+				if (value !== undefined) record[index] = value;
+				input[def.id] = value;
+			});
+			const indexOf = defs.map((def) => {
+				const at = present.indexOf(def);
+				return at < 0 ? undefined : at;
+			});
+			const expected = zodAnswer(kind, delimiter, input);
+			const fromRow = parseRow(kind, delimiter, input);
+			const fromRecord = parseRecord(kind, delimiter, record, indexOf);
+			for (const got of [fromRow, fromRecord]) {
+				expect(got.success, `${kind} ${delimiter} ${JSON.stringify(input)}`).toBe(expected.success);
+				if (got.success && expected.success) {
+					expect(got.data).toEqual(expected.data);
+					expect(Object.keys(got.data)).toEqual(expected.keys);
+				} else if (!got.success && !expected.success) {
+					expect(got.issues).toEqual(expected.issues);
+				}
+			}
+			if (expected.success) successes++;
+		}
+		expect(successes).toBeGreaterThan(1000);
+		expect(successes).toBeLessThan(5000);
+	}, 60_000);
+});
