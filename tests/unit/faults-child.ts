@@ -13,12 +13,16 @@
  *   before-commit after the INSERT and the snapshot switch, just before COMMIT: freezes
  *   commit        as COMMIT starts (DuckDB writes the WAL in its threads): does not freeze
  *   hold          opens the database, prints HOLD, and keeps it open until killed
+ *   serve         holds the database and answers POST /api/v1/backup as the server does
+ *                 (bearer token `test-token`, backupDatabase); prints `SERVE <port>`
  *   load          a plain load; prints LOADED when it is committed
  * Without a kill, every mode ends with LOADED (or REFUSED) and exit 0.
  */
 import { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import { backupDatabase } from '../../src/lib/server/db/backup';
 import { Database, Transaction } from '../../src/lib/server/db/database';
 import { importExports } from '../../src/lib/server/import/load';
 
@@ -76,6 +80,17 @@ const db = await Database.open(dbFile);
 if (mode === 'hold') {
 	marker('HOLD');
 	setInterval(() => undefined, 1000);
+} else if (mode === 'serve') {
+	const server = http.createServer(async (req, res) => {
+		const send = (status: number, body: unknown) => {
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+		};
+		if (req.method !== 'POST' || req.url !== '/api/v1/backup') return send(404, { error: 'not_found' });
+		if (req.headers.authorization !== 'Bearer test-token') return send(401, { error: 'unauthorized', message: 'Authentification requise.' });
+		send(201, await backupDatabase(db, { actor: 'faults-child' }));
+	});
+	server.listen(0, '127.0.0.1', () => marker(`SERVE ${(server.address() as { port: number }).port}`));
 } else {
 	const inputs = files.map((f) => ({ name: path.basename(f), bytes: new Uint8Array(fs.readFileSync(f)) }));
 	const result = await importExports(db, inputs, { actor: 'faults-child', source: 'cli' });

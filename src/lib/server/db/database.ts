@@ -91,6 +91,18 @@ export class Database {
 		return next;
 	}
 
+	/**
+	 * Run `work` alone on the writer connection, queued with the writes (so no write runs
+	 * meanwhile) but outside any transaction: for statements that cannot run inside one
+	 * (ATTACH, DETACH, CHECKPOINT), e.g. a backup (backup.ts).
+	 */
+	exclusive<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+		const run = () => work(this.writer);
+		const next = this.queue.then(run, run);
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
 	/** Write everything to the database file (so a copy of the file is consistent). */
 	async checkpoint(): Promise<void> {
 		await this.write(async () => undefined);
