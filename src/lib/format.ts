@@ -3,10 +3,19 @@ import type { Lang } from './i18n';
 
 const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
+/** Intl formatters are costly to create and cheap to reuse: one per language and options. */
+const formatters = new Map<string, Intl.NumberFormat>();
+function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+	const key = `${lang}|${JSON.stringify(options)}`;
+	let f = formatters.get(key);
+	if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale(lang), options)));
+	return f;
+}
+
 /** `1 234 567 €` in French, `€1,234,567` in English. Accepts decimal strings from the database. */
 export function formatEur(value: number | string | null | undefined, lang: Lang = 'fr', cents = false): string {
 	if (value === null || value === undefined || value === '') return '—';
-	return new Intl.NumberFormat(locale(lang), {
+	return numberFormat(lang, {
 		style: 'currency',
 		currency: 'EUR',
 		minimumFractionDigits: cents ? 2 : 0,
@@ -16,12 +25,12 @@ export function formatEur(value: number | string | null | undefined, lang: Lang 
 
 export function formatNumber(value: number | string | null | undefined, lang: Lang = 'fr', digits = 0): string {
 	if (value === null || value === undefined || value === '') return '—';
-	return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits }).format(Number(value));
+	return numberFormat(lang, { maximumFractionDigits: digits }).format(Number(value));
 }
 
 export function formatPercent(value: number | null | undefined, lang: Lang = 'fr', digits = 0): string {
 	if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-	return new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: digits }).format(value);
+	return numberFormat(lang, { style: 'percent', maximumFractionDigits: digits }).format(value);
 }
 
 /** `15/04/2026` (or `15/04/2026 14:32` with `time`), from `YYYY-MM-DD[ HH:MM[:SS]]` strings. */

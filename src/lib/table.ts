@@ -97,16 +97,14 @@ export function formatInstant(value: string | null | undefined, lang: Lang = 'fr
 	return wall ? formatDate(wall, lang, true) : value;
 }
 
+const PARIS_MINUTES = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 /** `2026-11-23 02:30:45+00` → `2026-11-23 03:30` (Europe/Paris), or null when unreadable. */
 export function parisWallClock(value: string): string | null {
 	const iso = value.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
 	const d = new Date(iso);
 	if (Number.isNaN(d.getTime())) return null;
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-			.formatToParts(d)
-			.map((p) => [p.type, p.value])
-	);
+	const parts = Object.fromEntries(PARIS_MINUTES.formatToParts(d).map((p) => [p.type, p.value]));
 	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 

@@ -29,15 +29,32 @@ export function defaultDatabasePath(): string {
 	return process.env.HOX_DB || path.join('data', 'hox.duckdb');
 }
 
+/** Reader connections per database (HOX_DB_READERS, default 3). */
+const READERS = Math.max(1, Math.min(16, Number(process.env.HOX_DB_READERS) || 3));
+
 export class Database {
 	private queue: Promise<unknown> = Promise.resolve();
+	private writes = 0;
+
+	/**
+	 * Goes up with every committed write (this process is the only writer: DuckDB's lock).
+	 * What is derived from the data alone may be kept while it stays the same (figures/memo.ts).
+	 */
+	get generation(): number {
+		return this.writes;
+	}
+
+	/** Queries running on each reader connection (a connection runs one query at a time). */
+	private readonly busy: number[];
 
 	private constructor(
 		readonly file: string,
 		private readonly instance: DuckDBInstance,
-		private readonly reader: DuckDBConnection,
+		private readonly readers: DuckDBConnection[],
 		private readonly writer: DuckDBConnection
-	) {}
+	) {
+		this.busy = readers.map(() => 0);
+	}
 
 	static async open(file = defaultDatabasePath()): Promise<Database> {
 		if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -53,8 +70,9 @@ export class Database {
 			throw error;
 		}
 		const writer = await instance.connect();
-		const reader = await instance.connect();
-		const db = new Database(file, instance, reader, writer);
+		// A few reader connections, so that concurrent requests' queries run side by side.
+		const readers = await Promise.all(Array.from({ length: READERS }, () => instance.connect()));
+		const db = new Database(file, instance, readers, writer);
 		await migrate(writer);
 		await createViews(writer);
 		return db;
@@ -62,8 +80,16 @@ export class Database {
 
 	/** Rows of a query as plain objects (BIGINT and DECIMAL come back as strings: cast in SQL). */
 	async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
-		const reader = await this.reader.runAndReadAll(sql, params);
-		return reader.getRowObjectsJson() as T[];
+		// The least busy reader.
+		let i = 0;
+		for (let k = 1; k < this.busy.length; k++) if (this.busy[k]! < this.busy[i]!) i = k;
+		this.busy[i]!++;
+		try {
+			const reader = await this.readers[i]!.runAndReadAll(sql, params);
+			return reader.getRowObjectsJson() as T[];
+		} finally {
+			this.busy[i]!--;
+		}
 	}
 
 	async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
@@ -80,6 +106,7 @@ export class Database {
 			try {
 				const result = await work(new Transaction(this.writer));
 				await this.writer.run('COMMIT');
+				this.writes++;
 				return result;
 			} catch (error) {
 				await this.writer.run('ROLLBACK').catch(() => undefined);
@@ -97,7 +124,7 @@ export class Database {
 	 * (ATTACH, DETACH, CHECKPOINT), e.g. a backup (backup.ts).
 	 */
 	exclusive<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-		const run = () => work(this.writer);
+		const run = () => work(this.writer).finally(() => this.writes++);
 		const next = this.queue.then(run, run);
 		this.queue = next.catch(() => undefined);
 		return next;
@@ -110,7 +137,7 @@ export class Database {
 	}
 
 	close(): void {
-		this.reader.closeSync();
+		for (const reader of this.readers) reader.closeSync();
 		this.writer.closeSync();
 		this.instance.closeSync();
 	}

@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { BRICK_IDS } from '../../domain/bricks';
 import { APPLICATION_STATUSES, DNSH_OBJECTIVES, DNSH_SCORES, ENVELOPE_EUR } from '../../domain/programme';
 import { applicationPredicate, isEmptyFilter, type FigureFilter } from './filters';
+import { memoized } from './memo';
 
 export interface RuleFlag {
 	rule: string;
@@ -58,15 +59,21 @@ export interface ExactFigures {
  * Bpifrance report, ./period.ts). R17 is programme-wide (`programme_totals`) unless
  * `r17: 'scoped'` asks for it over `agr`.
  */
-export async function computeFigures(
+export function computeFigures(
 	db: Database,
 	ctes: string,
 	options: { r17?: 'programme' | 'scoped' } = {}
 ): Promise<{ kpis: Kpis; exact: ExactFigures }> {
+	// A function of the data and of the CTEs' text alone: kept until the next write (memo.ts).
+	return memoized(db, `figures\u0000${options.r17 ?? 'programme'}\u0000${ctes}`, () => figuresNow(db, ctes, options));
+}
+
+async function figuresNow(db: Database, ctes: string, options: { r17?: 'programme' | 'scoped' }): Promise<{ kpis: Kpis; exact: ExactFigures }> {
 	const dnshCols = DNSH_OBJECTIVES.map(
 		(o) => `[${DNSH_SCORES.map((s) => `count(*) FILTER (WHERE dnsh_${o} = ${s})`).join(', ')}]::INTEGER[] AS ${o}`
 	);
-	const [head] = await db.all<Record<string, unknown>>(`WITH ${ctes}
+	// Independent reads: run side by side on the reader connections.
+	const headQuery = db.all<Record<string, unknown>>(`WITH ${ctes}
 		SELECT
 			(SELECT count(*) FROM app)::INTEGER AS total,
 			(SELECT count(*) FROM app WHERE releve = 1)::INTEGER AS r1,
@@ -85,29 +92,39 @@ export async function computeFigures(
 			(SELECT count(*) FILTER (WHERE published) FROM fp WHERE has_application)::INTEGER AS published,
 			(SELECT count(*) FROM app WHERE -2 IN (${DNSH_OBJECTIVES.map((o) => `dnsh_${o}`).join(', ')}))::INTEGER AS dnsh_flagged
 	`);
-	const byStatut = await db.all<{ statut: string; n: number }>(
+	const byStatutQuery = db.all<{ statut: string; n: number }>(
 		`WITH ${ctes} SELECT statut, count(*)::INTEGER AS n FROM app GROUP BY statut`
 	);
-	const bricks = await db.all<{ brick: string; applications: number; funded: number }>(`WITH ${ctes},
+	const bricksQuery = db.all<{ brick: string; applications: number; funded: number }>(`WITH ${ctes},
 		a AS (SELECT DISTINCT numero_dossier, unnest(briques) AS brick FROM app),
 		f AS (SELECT numero_convention, unnest(briques) AS brick FROM fp WHERE has_application)
 		SELECT brick, (SELECT count(*) FROM a WHERE a.brick = b.brick)::INTEGER AS applications,
 			(SELECT count(DISTINCT numero_convention) FROM f WHERE f.brick = b.brick)::INTEGER AS funded
 		FROM (SELECT brick FROM a UNION SELECT brick FROM f) b ORDER BY brick`);
-	const [dnsh] = await db.all<Record<string, number[]>>(`WITH ${ctes} SELECT ${dnshCols.join(', ')} FROM app`);
-	const appFlags = await db.all<{ rule: string; dossier: string }>(`WITH ${ctes}
+	const dnshQuery = db.all<Record<string, number[]>>(`WITH ${ctes} SELECT ${dnshCols.join(', ')} FROM app`);
+	const appFlagsQuery = db.all<{ rule: string; dossier: string }>(`WITH ${ctes}
 		SELECT rule, numero_dossier AS dossier FROM application_flags
 		WHERE numero_dossier IN (SELECT numero_dossier FROM app)
 		ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_dossier`);
-	const agrFlags = await db.all<{ rule: string; dossier: string; convention: string }>(`WITH ${ctes}
+	const agrFlagsQuery = db.all<{ rule: string; dossier: string; convention: string }>(`WITH ${ctes}
 		SELECT rule, numero_dossier AS dossier, numero_convention AS convention FROM agreement_flags
 		WHERE numero_convention IN (SELECT numero_convention FROM agr)
 		ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_convention`);
-	const totals = await db.one<{ over: boolean }>(
+	const totalsQuery = db.one<{ over: boolean }>(
 		options.r17 === 'scoped'
 			? `WITH ${ctes} SELECT coalesce(sum(committed_eur), 0) > ${ENVELOPE_EUR} AS over FROM agr`
 			: `SELECT committed_eur > envelope_eur AS over FROM programme_totals`
 	);
+
+	const [[head], byStatut, bricks, [dnsh], appFlags, agrFlags, totals] = await Promise.all([
+		headQuery,
+		byStatutQuery,
+		bricksQuery,
+		dnshQuery,
+		appFlagsQuery,
+		agrFlagsQuery,
+		totalsQuery
+	]);
 
 	const h = head ?? {};
 	const byStatutRecord: Record<string, number> = Object.fromEntries(APPLICATION_STATUSES.map((s) => [s, 0]));

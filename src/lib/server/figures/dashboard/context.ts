@@ -21,6 +21,7 @@ import type { Database } from '../../db/database';
 import { getDb } from '../../db/instance';
 import { sqlString, type FigureFilter } from '../filters';
 import { scopedCtes } from '../kpis';
+import { memoized } from '../memo';
 
 export interface DashboardContext {
 	db: Database;
@@ -69,11 +70,22 @@ export function detailPredicate(ctx: DashboardContext, alias = ''): string {
 	return bricks ? `(${p}statut = 'laureat' AND list_has_any(${p}briques, ${bricks}))` : 'false';
 }
 
+/**
+ * What a page's figures depend on besides the data: the reader's role, organisation and
+ * scope, and the filters. Figures kept by figures/memo.ts are keyed by it (never by who the
+ * reader is beyond that).
+ */
+export function scopeKey(ctx: Pick<DashboardContext, 'seesAll' | 'user' | 'orgBricks' | 'scoped' | 'filter'>): string {
+	return JSON.stringify([ctx.seesAll, ctx.user.role, ctx.user.org, ctx.orgBricks, ctx.scoped, ctx.filter]);
+}
+
 /** The values offered by the filter bar: all rounds and statuses, bricks and regions found. */
 export async function filterOptions(ctx: DashboardContext): Promise<FilterOptions> {
-	const found = await ctx.db.all<{ kind: string; v: string }>(`
+	const found = await memoized(ctx.db, 'filter-options', () =>
+		ctx.db.all<{ kind: string; v: string }>(`
 		SELECT DISTINCT 'brick' AS kind, unnest(briques) AS v FROM applications
-		UNION SELECT DISTINCT 'region', region_name FROM applications WHERE region_name IS NOT NULL`);
+		UNION SELECT DISTINCT 'region', region_name FROM applications WHERE region_name IS NOT NULL`)
+	);
 	const otherBricks = found.filter((r) => r.kind === 'brick' && !(BRICK_IDS as readonly string[]).includes(r.v)).map((r) => r.v).sort();
 	const regionsFound = new Set(found.filter((r) => r.kind === 'region').map((r) => r.v));
 	const known = REGIONS.map((r) => r.name).filter((n) => regionsFound.has(n));
@@ -95,7 +107,11 @@ export interface BasisFigures {
 	agreements: number;
 }
 
-export async function basisFigures(ctx: DashboardContext): Promise<BasisFigures> {
+export function basisFigures(ctx: DashboardContext): Promise<BasisFigures> {
+	return memoized(ctx.db, `basis\u0000${ctes(ctx)}`, () => basisNow(ctx));
+}
+
+async function basisNow(ctx: DashboardContext): Promise<BasisFigures> {
 	const row = await ctx.db.one<Record<string, number>>(`WITH ${ctes(ctx)}
 		SELECT (SELECT count(*) FROM app)::INTEGER AS applications,
 			(SELECT count(*) FROM fp)::INTEGER AS funded,

@@ -7,7 +7,8 @@ import { EXPORT_KINDS, KIND_LABELS } from '../../../domain/schemas';
 import type { TableData } from '../../../table';
 import { kpisFor } from '../../auth/scope';
 import { computeKpis, type Kpis } from '../kpis';
-import { basisFigures, ctes, type BasisFigures, type DashboardContext } from './context';
+import { basisFigures, ctes, scopeKey, type BasisFigures, type DashboardContext } from './context';
+import { memoized } from '../memo';
 import { barsSpec } from '../../../charts/bars';
 import { envelopeBulletSpec } from '../../../charts/bullet';
 import { COLORS } from '../../../charts/theme';
@@ -32,7 +33,11 @@ export interface OverviewData {
 	tables: Record<'statuts' | 'envelope' | 'impact' | 'openSource' | 'freshness', TableData>;
 }
 
-export async function overviewData(ctx: DashboardContext): Promise<OverviewData> {
+export function overviewData(ctx: DashboardContext): Promise<OverviewData> {
+	return memoized(ctx.db, `overview\u0000${scopeKey(ctx)}`, () => overviewNow(ctx));
+}
+
+async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 	const kpis = ctx.seesAll ? await computeKpis(ctx.db, ctx.filter) : await kpisFor(ctx.db, ctx.user, ctx.filter);
 	const basis = await basisFigures(ctx);
 	const loads = await ctx.db.all<{ kind: string; file_name: string; loaded_at: string; rows: number; actor: string }>(`
@@ -125,7 +130,22 @@ export async function overviewData(ctx: DashboardContext): Promise<OverviewData>
 	return { kpis, basis, freshness, flagsByRule, tables };
 }
 
+/** Rendered charts by what they show (they are a function of these figures and the language). */
+const renderedCharts = new Map<string, ReturnType<typeof renderOverviewCharts>>();
+
 export function overviewCharts(d: OverviewData, lang: Lang) {
+	const k = d.kpis;
+	const key = JSON.stringify([lang, k.envelope_eur, k.funding, k.applications.by_statut, k.open_source]);
+	let charts = renderedCharts.get(key);
+	if (!charts) {
+		if (renderedCharts.size >= 200) renderedCharts.clear();
+		charts = renderOverviewCharts(d, lang);
+		renderedCharts.set(key, charts);
+	}
+	return structuredClone(charts);
+}
+
+function renderOverviewCharts(d: OverviewData, lang: Lang) {
 	const k = d.kpis;
 	const envelope = chart(
 		(width) =>
