@@ -1,16 +1,32 @@
 /**
  * Writing CSV for people and spreadsheets. Every cell that a spreadsheet would read as a
- * formula (starting with =, +, -, @, tab or carriage return) is neutralised with a leading
- * apostrophe (OWASP "CSV injection"), except plain numbers written by us.
+ * formula (starting with =, +, -, @, tab or carriage return, or their full-width forms that
+ * some spreadsheets convert) is neutralised with a leading apostrophe (OWASP "CSV
+ * injection"), except plain numbers written by us. XLSX writers use `safeCellValue`.
  */
 
 export type Cell = string | number | boolean | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+/** Would a spreadsheet read this text as a formula? */
+export function looksLikeFormula(value: string): boolean {
+	return FORMULA_START.test(value);
+}
 
 /** A text cell made safe for spreadsheets. */
 export function neutralizeFormula(value: string): string {
 	return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/**
+ * A cell value for an XLSX writer (exceljs): text is neutralised like CSV text (a text cell
+ * is not evaluated when the file opens, but becomes a formula as soon as someone edits it, or
+ * saves the sheet as CSV); numbers, booleans, dates and null pass unchanged. Never give a
+ * writer `{ formula }` objects built from data.
+ */
+export function safeCellValue<T>(value: T): T | string {
+	return typeof value === 'string' ? neutralizeFormula(value) : value;
 }
 
 export interface CsvOptions {

@@ -10,6 +10,7 @@
 import ExcelJS from 'exceljs';
 import { t } from '../../i18n';
 import { formatDate } from '../../format';
+import { safeCellValue } from '../../spreadsheet';
 import { hasCents } from './cells';
 import type { Cell, ReportModel, ReportTable } from './model';
 import { allTables } from './model';
@@ -39,7 +40,8 @@ export function xlsxValue(cell: Cell): { value: ExcelJS.CellValue; numFmt?: stri
 		case 'date':
 			return { value: new Date(`${cell.value}T00:00:00Z`), numFmt: DATE_FORMAT };
 		case 'text':
-			return { value: cell.value };
+			// Data (company names, titles…) may start with = + - @: never a formula (spreadsheet.ts).
+			return { value: safeCellValue(cell.value) };
 	}
 }
 
@@ -136,8 +138,8 @@ export async function renderXlsx(model: ReportModel): Promise<Uint8Array> {
 	];
 	lines.forEach(([a, b, fmt], i) => {
 		const row = cover.getRow(i + 1);
-		row.getCell(1).value = a;
-		row.getCell(2).value = b;
+		row.getCell(1).value = safeCellValue(a);
+		row.getCell(2).value = safeCellValue(b); // provenance holds file names as uploaded
 		if (fmt) row.getCell(2).numFmt = fmt;
 		row.getCell(2).alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
 		row.getCell(1).alignment = { vertical: 'top' };
