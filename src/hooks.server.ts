@@ -2,17 +2,23 @@ import type { Handle } from '@sveltejs/kit';
 import { langOf } from '$lib/i18n';
 import { anonymousGate, authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
 import { conditionalResponse } from '$lib/server/public/cache';
+import { keepPage, lookupPage, watchCookies } from '$lib/server/page-cache';
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.lang = langOf(event.url.searchParams.get('lang') ?? event.cookies.get('lang'));
+	const cookiesChanged = watchCookies(event);
 	// Session cookie (or API token on /api) → locals.user / locals.session. Pages, actions and
 	// endpoints still check the role themselves (src/lib/server/auth/guard.ts).
 	await authenticate(event);
 	const gate = anonymousGate(event);
 	if (gate) return secureHeaders(event, gate);
+	// The same page for the same browser a moment ago, no write since: sent again (page-cache.ts).
+	const kept = await lookupPage(event, cookiesChanged());
+	if (kept instanceof Response) return conditionalResponse(event.request, kept);
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
 	});
+	const answer = await keepPage(event, kept, secureHeaders(event, await jsonApiErrors(event, response)), cookiesChanged());
 	// Public pages and open-data files carry an ETag: answer 304 when the client already has it.
-	return conditionalResponse(event.request, secureHeaders(event, await jsonApiErrors(event, response)));
+	return conditionalResponse(event.request, answer);
 };
