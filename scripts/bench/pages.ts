@@ -43,6 +43,8 @@ export interface ServerMemory {
 export interface PagesBench {
 	data: string;
 	applications: number;
+	/** `micro-cache` (the server as shipped) or `rendered` (HOX_PAGE_CACHE_MS=0: every request rendered). */
+	mode: string;
 	pages: PageBench[];
 	memory: ServerMemory;
 }
@@ -75,7 +77,7 @@ function memoryOf(pid: number): { rss: number; hwm: number } | null {
  * A private copy of the built app, so that a build started meanwhile by someone else cannot
  * change the server under the benchmark. Builds first when there is no build.
  */
-function privateBuild(work: string, rebuild: boolean, log: (s: string) => void): string {
+export function privateBuild(work: string, rebuild: boolean, log: (s: string) => void): string {
 	const build = path.join(ROOT, 'build');
 	if (rebuild || !fs.existsSync(path.join(build, 'index.js'))) {
 		log('  construction de l’application (npm run build)…');
@@ -132,18 +134,26 @@ function cannon(url: string, connections: number, duration: number, headers: Rec
 export async function benchPages(
 	work: string,
 	data: { label: string; applications: number; inputs: { name: string; bytes: Uint8Array }[] },
-	options: { connections: number; duration: number; rebuild: boolean; log: (s: string) => void }
+	options: { connections: number; duration: number; rebuild: boolean; log: (s: string) => void; pageCache: boolean; build?: string }
 ): Promise<PagesBench> {
 	const { log } = options;
 	fs.mkdirSync(work, { recursive: true });
-	const build = privateBuild(work, options.rebuild, log);
+	const build = options.build ?? privateBuild(work, options.rebuild, log);
 	const dbFile = path.join(work, 'pages.duckdb');
 	const token = await prepareDatabase(dbFile, data.inputs);
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
 	const server = spawn(process.execPath, [build], {
 		cwd: ROOT,
-		env: { ...process.env, HOX_DB: dbFile, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, NODE_ENV: 'production' },
+		env: {
+			...process.env,
+			HOX_DB: dbFile,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: origin,
+			NODE_ENV: 'production',
+			HOX_PAGE_CACHE_MS: options.pageCache ? (process.env.HOX_PAGE_CACHE_MS ?? '5000') : '0'
+		},
 		stdio: ['ignore', 'ignore', 'pipe']
 	});
 	let serverErrors = '';
@@ -169,7 +179,7 @@ export async function benchPages(
 		}, 100);
 		const results: PageBench[] = [];
 		for (const page of pages) {
-			log(`  ${page.path} : ${options.connections} connexions pendant ${options.duration} s…`);
+			log(`  ${page.path} (${options.pageCache ? 'micro-cache' : 'rendu à chaque requête'}) : ${options.connections} connexions pendant ${options.duration} s…`);
 			const { result, latencies } = await cannon(`${origin}${page.path}`, options.connections, options.duration, page.headers);
 			const body = await (await fetch(`${origin}${page.path}`, { headers: page.headers })).arrayBuffer();
 			results.push({
@@ -192,6 +202,7 @@ export async function benchPages(
 		return {
 			data: data.label,
 			applications: data.applications,
+			mode: options.pageCache ? 'micro-cache' : 'rendered',
 			pages: results,
 			memory: {
 				rss_idle_mb: round(idle?.rss ?? NaN, 1),
