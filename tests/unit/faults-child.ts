@@ -6,8 +6,8 @@
  *   node --import tsx tests/unit/faults-child.ts <mode> <db> <file>...
  *
  * Modes (the marker is the mode's name in upper case, alone on a line of stdout):
- *   staged        while the staged CSV of the rows is being written (transaction open, `loads`
- *                 row inserted): freezes
+ *   append        while the rows are appended to the staging table (transaction open, `loads`
+ *                 row inserted, 5 000 rows appended): freezes
  *   insert        as the bulk INSERT starts (DuckDB works in its own threads): does not freeze,
  *                 the test kills while the INSERT runs
  *   before-commit after the INSERT and the snapshot switch, just before COMMIT: freezes
@@ -18,7 +18,7 @@
  *   load          a plain load; prints LOADED when it is committed
  * Without a kill, every mode ends with LOADED (or REFUSED) and exit 0.
  */
-import { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -44,17 +44,15 @@ function freeze(): void {
 	process.exit(3);
 }
 
-if (mode === 'staged') {
-	// load.ts writes the staged CSV with fs.writeSync on its default import of node:fs.
-	const writeSync = fs.writeSync;
-	let calls = 0;
-	(fs as { writeSync: unknown }).writeSync = function (this: unknown, ...args: unknown[]) {
-		const result = (writeSync as (...a: unknown[]) => number).apply(this, args);
-		if (++calls === 3) {
-			marker('STAGED');
+if (mode === 'append') {
+	const endRow = DuckDBAppender.prototype.endRow;
+	let rows = 0;
+	DuckDBAppender.prototype.endRow = function (this: DuckDBAppender) {
+		endRow.call(this);
+		if (++rows === 5000) {
+			marker('APPEND');
 			freeze();
 		}
-		return result;
 	};
 }
 

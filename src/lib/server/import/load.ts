@@ -4,10 +4,8 @@
  * error is reported. Otherwise each file replaces the current snapshot of its kind, in one
  * transaction. Every attempt is recorded in `loads`.
  */
+import type { DuckDBAppender } from '@duckdb/node-api';
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { checkExport, crossFileErrors, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
 import { COLUMNS, type ExportKind } from '../../domain/schemas';
 import { resolveRegion } from '../../domain/regions';
@@ -89,14 +87,6 @@ async function orphanWarnings(db: Database, checked: CheckedExport[]): Promise<M
 	return result;
 }
 
-/** A parsed value as a staged CSV field: empty for NULL, numbers and booleans bare, text quoted. */
-function csvField(value: unknown): string {
-	if (value === null || value === undefined) return '';
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	const s = Array.isArray(value) ? value.join('|') : String(value);
-	return s.includes('"') ? `"${s.replace(/"/g, '""')}"` : `"${s}"`;
-}
-
 /** The SQL expression casting a staged VARCHAR column to its stored type. */
 function castExpression(id: string, sql: string): string {
 	if (sql === 'VARCHAR[]') return `CASE WHEN ${id} IS NULL THEN NULL ELSE string_split(${id}, '|') END`;
@@ -104,81 +94,46 @@ function castExpression(id: string, sql: string): string {
 	return `CAST(${id} AS ${sql})`;
 }
 
-const STAGED_FILE = /^hox-(\d+)-[0-9a-f-]{36}\.csv$/;
-
-/**
- * Staged CSV files left in the temporary directory by a process that was killed in the middle
- * of a load (they hold confidential rows): remove those whose process is gone.
- */
-export function removeStaleStagedFiles(dir = os.tmpdir()): void {
-	let names: string[];
-	try {
-		names = fs.readdirSync(dir);
-	} catch {
-		return;
-	}
-	for (const name of names) {
-		const m = STAGED_FILE.exec(name);
-		if (!m) continue;
-		const pid = Number(m[1]);
-		if (pid === process.pid) continue;
-		try {
-			process.kill(pid, 0);
-			continue; // still running: its load may be under way
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'ESRCH') continue;
-		}
-		fs.rmSync(path.join(dir, name), { force: true });
-	}
+/** A parsed value as staged text: NULL, numbers and booleans as written, brick lists joined with `|`. */
+function appendText(appender: DuckDBAppender, value: unknown): void {
+	if (value === null || value === undefined) appender.appendNull();
+	else appender.appendVarchar(Array.isArray(value) ? value.join('|') : String(value));
 }
 
-/** Bulk-insert parsed rows as a new snapshot, through a staged CSV that DuckDB reads natively. */
+/**
+ * Bulk-insert parsed rows as a new snapshot: appended as text to a temporary table with
+ * DuckDB's appender (in the load's transaction: a rollback leaves nothing, and no file holds
+ * the rows), then cast to the stored types in one INSERT … SELECT.
+ */
 async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, rows: ParsedRow[]): Promise<void> {
 	const defs = COLUMNS[kind];
-	removeStaleStagedFiles();
-	const staged = path.join(os.tmpdir(), `hox-${process.pid}-${randomUUID()}.csv`);
 	const extra = kind === 'candidatures' ? ['region_name'] : [];
 	const header = ['row_number', ...defs.map((d) => d.id), ...extra];
-	// Readable by this user only: the rows include confidential columns.
-	const fd = fs.openSync(staged, 'w', 0o600);
-	// Longest line in UTF-16 code units: DuckDB must be told when a line may exceed its 2 MB default.
-	let longest = 0;
+	const stage = `hox_stage_${randomUUID().replace(/-/g, '')}`;
+	await tx.run(`CREATE TEMP TABLE ${stage} (${header.map((h) => `${h} VARCHAR`).join(', ')})`);
+	let failed = false;
 	try {
-		fs.writeSync(fd, header.join(',') + '\n');
-		let chunk: string[] = [];
-		const ids = defs.map((d) => d.id);
-		for (const row of rows) {
-			let line = String(row.__row);
-			for (const id of ids) line += ',' + csvField(row[id]);
-			if (kind === 'candidatures') line += ',' + csvField(resolveRegion(row.region as string | null, String(row.code_postal)));
-			if (line.length > longest) longest = line.length;
-			chunk.push(line);
-			if (chunk.length >= 5000) {
-				fs.writeSync(fd, chunk.join('\n') + '\n');
-				chunk = [];
+		const appender = await tx.connection.createAppender(stage, 'main', 'temp');
+		try {
+			const ids = defs.map((d) => d.id);
+			for (const row of rows) {
+				appender.appendVarchar(String(row.__row));
+				for (const id of ids) appendText(appender, row[id]);
+				if (kind === 'candidatures') appender.appendVarchar(resolveRegion(row.region as string | null, String(row.code_postal)));
+				appender.endRow();
 			}
+			appender.flushSync();
+		} finally {
+			appender.closeSync();
 		}
-		if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
+		const select = [`${loadId}::BIGINT`, 'CAST(row_number AS INTEGER)', ...defs.map((d) => castExpression(d.id, d.sql)), ...extra];
+		await tx.run(`INSERT INTO ${kind}_rows (load_id, ${header.join(', ')}) SELECT ${select.join(', ')} FROM temp.main.${stage}`);
+	} catch (error) {
+		failed = true;
+		throw error;
 	} finally {
-		fs.closeSync(fd);
-	}
-	try {
-		const columns = header.map((h) => `'${h}': 'VARCHAR'`).join(', ');
-		const select = [
-			`${loadId}::BIGINT`,
-			'CAST(row_number AS INTEGER)',
-			...defs.map((d) => castExpression(d.id, d.sql)),
-			...extra
-		];
-		await tx.run(
-			`INSERT INTO ${kind}_rows (load_id, ${header.join(', ')})
-			 SELECT ${select.join(', ')} FROM read_csv('${staged.replace(/'/g, "''")}',
-				header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}},
-				allow_quoted_nulls = false, strict_mode = true, parallel = false,
-				max_line_size = ${Math.max(2_000_000, 3 * longest + 16)})`
-		);
-	} finally {
-		fs.rmSync(staged, { force: true });
+		// After a failure the transaction rolls back, and the temporary table with it.
+		if (!failed) await tx.run(`DROP TABLE temp.main.${stage}`);
 	}
 }
 
