@@ -6,11 +6,12 @@
  *   node --import tsx tests/unit/faults-child.ts <mode> <db> <file>...
  *
  * Modes (the marker is the mode's name in upper case, alone on a line of stdout):
- *   append        while the rows are appended to the staging table (transaction open, `loads`
- *                 row inserted, 5 000 rows appended): freezes
- *   insert        as the bulk INSERT starts (DuckDB works in its own threads): does not freeze,
- *                 the test kills while the INSERT runs
- *   before-commit after the INSERT and the snapshot switch, just before COMMIT: freezes
+ *   append        while the rows are appended (transaction open, `loads` row inserted, three
+ *                 chunks of 2 048 rows appended): freezes
+ *   derive        as the figures' tables are recomputed from the new snapshot (DuckDB works in
+ *                 its own threads): does not freeze, the test kills while the INSERT runs
+ *   before-commit after the rows, the snapshot switch and the figures' tables, as the load's
+ *                 audit line is written, just before COMMIT: freezes
  *   commit        as COMMIT starts (DuckDB writes the WAL in its threads): does not freeze
  *   hold          opens the database, prints HOLD, and keeps it open until killed
  *   serve         holds the database and answers POST /api/v1/backup as the server does
@@ -45,11 +46,11 @@ function freeze(): void {
 }
 
 if (mode === 'append') {
-	const endRow = DuckDBAppender.prototype.endRow;
-	let rows = 0;
-	DuckDBAppender.prototype.endRow = function (this: DuckDBAppender) {
-		endRow.call(this);
-		if (++rows === 5000) {
+	const appendDataChunk = DuckDBAppender.prototype.appendDataChunk;
+	let chunks = 0;
+	DuckDBAppender.prototype.appendDataChunk = function (this: DuckDBAppender, chunk) {
+		appendDataChunk.call(this, chunk);
+		if (++chunks === 3) {
 			marker('APPEND');
 			freeze();
 		}
@@ -58,14 +59,14 @@ if (mode === 'append') {
 
 const txRun = Transaction.prototype.run;
 Transaction.prototype.run = async function (sql, params) {
-	const bulk = /^\s*INSERT INTO \w+_rows/.test(sql);
-	if (bulk && mode === 'insert') marker('INSERT');
-	const result = await txRun.call(this, sql, params);
-	if (/^\s*DELETE FROM \w+_rows/.test(sql) && mode === 'before-commit') {
+	// The figures' tables recomputed from the new snapshot (views.ts, refreshDerived).
+	if (/^\s*INSERT INTO application_flags\b/.test(sql) && mode === 'derive') marker('DERIVE');
+	// The load's last statement: its line in the audit trail.
+	if (/^\s*INSERT INTO audit_log\b/.test(sql) && mode === 'before-commit') {
 		marker('BEFORE-COMMIT');
 		freeze();
 	}
-	return result;
+	return txRun.call(this, sql, params);
 };
 
 const connRun = DuckDBConnection.prototype.run;

@@ -121,9 +121,9 @@ afterAll(() => {
 
 describe('a load killed with SIGKILL', () => {
 	const points = [
-		{ mode: 'append', marker: 'APPEND', what: 'while the rows are appended to the staging table (transaction open)' },
-		{ mode: 'insert', marker: 'INSERT', what: 'while the bulk INSERT runs' },
-		{ mode: 'before-commit', marker: 'BEFORE-COMMIT', what: 'after the INSERT and the snapshot switch, before COMMIT' }
+		{ mode: 'append', marker: 'APPEND', what: 'while the rows are appended (transaction open)' },
+		{ mode: 'derive', marker: 'DERIVE', what: 'while the figures’ tables are recomputed from the new snapshot' },
+		{ mode: 'before-commit', marker: 'BEFORE-COMMIT', what: 'after the rows, the snapshot switch and the figures’ tables, before COMMIT' }
 	] as const;
 
 	for (const point of points) {
@@ -138,7 +138,7 @@ describe('a load killed with SIGKILL', () => {
 			const result = await run(node([CHILD, point.mode, file, bigFile], { TMPDIR: tmp }), point.marker, 0);
 			expect(result.signal, result.stderr).toBe('SIGKILL');
 			expect(result.stdout).not.toContain('LOADED');
-			// No file outside the database ever held the rows (they are staged in a temporary table).
+			// No file outside the database ever held the rows (they go straight to the appender).
 			expect(fs.readdirSync(tmp).filter((f) => !f.startsWith('tsx-'))).toEqual([]); // (tsx keeps its cache there)
 
 			// The next start: the database opens (WAL replayed), and holds exactly the previous snapshot.

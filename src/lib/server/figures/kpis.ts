@@ -28,12 +28,26 @@ export interface Kpis {
 	rule_flags: RuleFlag[];
 }
 
-/** CTEs `app`, `agr` and `fp` (funded projects) narrowed by a filter. */
+/**
+ * CTEs `app`, `agr` and `fp` (funded projects) narrowed by a filter, with the rule flags of
+ * those applications and agreements (`app_flags`, `agr_flags`).
+ */
 export function scopedCtes(filter?: FigureFilter): string {
-	const agreementScope = isEmptyFilter(filter) ? 'true' : 'numero_dossier IN (SELECT numero_dossier FROM app)';
+	const all = isEmptyFilter(filter);
+	const agreementScope = all ? 'true' : 'numero_dossier IN (SELECT numero_dossier FROM app)';
 	return `app AS (SELECT * FROM applications WHERE ${applicationPredicate(filter)}),
 		agr AS (SELECT * FROM agreements WHERE ${agreementScope}),
-		fp AS (SELECT * FROM funded_projects WHERE ${agreementScope})`;
+		fp AS (SELECT * FROM funded_projects WHERE ${agreementScope}),
+		${flagCtes(all)}`;
+}
+
+/**
+ * `app_flags` and `agr_flags`: the rule flags of the applications in `app` and of the
+ * agreements in `agr` (`all`: they are every one). `prefix` renames all four, as in period.ts.
+ */
+export function flagCtes(all = false, prefix = ''): string {
+	return `${prefix}app_flags AS (SELECT * FROM application_flags${all ? '' : ` WHERE numero_dossier IN (SELECT numero_dossier FROM ${prefix}app)`}),
+		${prefix}agr_flags AS (SELECT * FROM agreement_flags${all ? '' : ` WHERE numero_convention IN (SELECT numero_convention FROM ${prefix}agr)`})`;
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -69,54 +83,57 @@ export function computeFigures(
 }
 
 async function figuresNow(db: Database, ctes: string, options: { r17?: 'programme' | 'scoped' }): Promise<{ kpis: Kpis; exact: ExactFigures }> {
-	const dnshCols = DNSH_OBJECTIVES.map(
-		(o) => `[${DNSH_SCORES.map((s) => `count(*) FILTER (WHERE dnsh_${o} = ${s})`).join(', ')}]::INTEGER[] AS ${o}`
-	);
 	// Independent reads: run side by side on the reader connections.
+	// One pass over each of `app`, `agr` and `fp`.
 	const headQuery = db.all<Record<string, unknown>>(`WITH ${ctes}
-		SELECT
-			(SELECT count(*) FROM app)::INTEGER AS total,
-			(SELECT count(*) FROM app WHERE releve = 1)::INTEGER AS r1,
-			(SELECT count(*) FROM app WHERE releve = 2)::INTEGER AS r2,
-			(SELECT coalesce(sum(aide_demandee), 0) FROM app)::VARCHAR AS requested,
-			(SELECT coalesce(sum(committed_eur), 0) FROM agr)::VARCHAR AS committed,
-			(SELECT coalesce(sum(paid_eur), 0) FROM agr)::VARCHAR AS paid,
-			(${ENVELOPE_EUR} - (SELECT coalesce(sum(committed_eur), 0) FROM agr))::VARCHAR AS remaining,
-			(SELECT count(*) FROM fp)::INTEGER AS funded_projects,
-			(SELECT coalesce(sum(emplois_prevus), 0) FROM fp WHERE has_application)::INTEGER AS jobs_forecast,
-			(SELECT coalesce(sum(emplois_crees), 0) FROM fp WHERE has_application)::VARCHAR AS jobs_created,
-			(SELECT coalesce(sum(ca_prevu), 0) FROM fp WHERE has_application)::VARCHAR AS revenue_forecast,
-			(SELECT coalesce(sum(ca_genere), 0) FROM fp WHERE has_application)::VARCHAR AS revenue_generated,
-			(SELECT count(*) FILTER (WHERE background_ouvert) FROM fp WHERE has_application)::INTEGER AS background,
-			(SELECT count(*) FILTER (WHERE foreground_ouvert) FROM fp WHERE has_application)::INTEGER AS foreground,
-			(SELECT count(*) FILTER (WHERE published) FROM fp WHERE has_application)::INTEGER AS published,
-			(SELECT count(*) FROM app WHERE -2 IN (${DNSH_OBJECTIVES.map((o) => `dnsh_${o}`).join(', ')}))::INTEGER AS dnsh_flagged
+		SELECT * FROM
+			(SELECT count(*)::INTEGER AS total,
+				count(*) FILTER (WHERE releve = 1)::INTEGER AS r1,
+				count(*) FILTER (WHERE releve = 2)::INTEGER AS r2,
+				coalesce(sum(aide_demandee), 0)::VARCHAR AS requested,
+				count(*) FILTER (WHERE -2 IN (${DNSH_OBJECTIVES.map((o) => `dnsh_${o}`).join(', ')}))::INTEGER AS dnsh_flagged
+			FROM app),
+			(SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed,
+				coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
+				(${ENVELOPE_EUR} - coalesce(sum(committed_eur), 0))::VARCHAR AS remaining
+			FROM agr),
+			(SELECT count(*)::INTEGER AS funded_projects,
+				coalesce(sum(emplois_prevus) FILTER (WHERE has_application), 0)::INTEGER AS jobs_forecast,
+				coalesce(sum(emplois_crees) FILTER (WHERE has_application), 0)::VARCHAR AS jobs_created,
+				coalesce(sum(ca_prevu) FILTER (WHERE has_application), 0)::VARCHAR AS revenue_forecast,
+				coalesce(sum(ca_genere) FILTER (WHERE has_application), 0)::VARCHAR AS revenue_generated,
+				count(*) FILTER (WHERE has_application AND background_ouvert)::INTEGER AS background,
+				count(*) FILTER (WHERE has_application AND foreground_ouvert)::INTEGER AS foreground,
+				count(*) FILTER (WHERE has_application AND published)::INTEGER AS published
+			FROM fp)
 	`);
 	const byStatutQuery = db.all<{ statut: string; n: number }>(
 		`WITH ${ctes} SELECT statut, count(*)::INTEGER AS n FROM app GROUP BY statut`
 	);
+	// (An application's list names each brick once: the import removes repeats.)
 	const bricksQuery = db.all<{ brick: string; applications: number; funded: number }>(`WITH ${ctes},
-		a AS (SELECT DISTINCT numero_dossier, unnest(briques) AS brick FROM app),
-		f AS (SELECT numero_convention, unnest(briques) AS brick FROM fp WHERE has_application)
-		SELECT brick, (SELECT count(*) FROM a WHERE a.brick = b.brick)::INTEGER AS applications,
-			(SELECT count(DISTINCT numero_convention) FROM f WHERE f.brick = b.brick)::INTEGER AS funded
-		FROM (SELECT brick FROM a UNION SELECT brick FROM f) b ORDER BY brick`);
-	const dnshQuery = db.all<Record<string, number[]>>(`WITH ${ctes} SELECT ${dnshCols.join(', ')} FROM app`);
-	const appFlagsQuery = db.all<{ rule: string; dossier: string }>(`WITH ${ctes}
-		SELECT rule, numero_dossier AS dossier FROM application_flags
-		WHERE numero_dossier IN (SELECT numero_dossier FROM app)
-		ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_dossier`);
-	const agrFlagsQuery = db.all<{ rule: string; dossier: string; convention: string }>(`WITH ${ctes}
-		SELECT rule, numero_dossier AS dossier, numero_convention AS convention FROM agreement_flags
-		WHERE numero_convention IN (SELECT numero_convention FROM agr)
-		ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_convention`);
+		a AS (SELECT brick, count(*) AS n FROM (SELECT unnest(briques) AS brick FROM app) GROUP BY brick),
+		f AS (SELECT brick, count(DISTINCT numero_convention) AS n FROM (SELECT numero_convention, unnest(briques) AS brick FROM fp WHERE has_application) GROUP BY brick)
+		SELECT brick, coalesce(a.n, 0)::INTEGER AS applications, coalesce(f.n, 0)::INTEGER AS funded
+		FROM a FULL JOIN f USING (brick) ORDER BY brick`);
+	const dnshQuery = db.all<{ objective: string; score: number; n: number }>(`WITH ${ctes}
+		SELECT CASE ${DNSH_OBJECTIVES.map((o) => `WHEN grouping(dnsh_${o}) = 0 THEN '${o}'`).join(' ')} END AS objective,
+			coalesce(${DNSH_OBJECTIVES.map((o) => `dnsh_${o}`).join(', ')})::INTEGER AS score, count(*)::INTEGER AS n
+		FROM app GROUP BY GROUPING SETS (${DNSH_OBJECTIVES.map((o) => `(dnsh_${o})`).join(', ')})`);
+	// The flags as one JSON value each (thousands of rows are read faster so).
+	const appFlagsQuery = db.one<{ flags: string | null }>(`WITH ${ctes}
+		SELECT to_json(list({rule: rule, dossier: numero_dossier} ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_dossier))::VARCHAR AS flags
+		FROM app_flags`);
+	const agrFlagsQuery = db.one<{ flags: string | null }>(`WITH ${ctes}
+		SELECT to_json(list({rule: rule, dossier: numero_dossier, convention: numero_convention} ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_convention))::VARCHAR AS flags
+		FROM agr_flags`);
 	const totalsQuery = db.one<{ over: boolean }>(
 		options.r17 === 'scoped'
 			? `WITH ${ctes} SELECT coalesce(sum(committed_eur), 0) > ${ENVELOPE_EUR} AS over FROM agr`
 			: `SELECT committed_eur > envelope_eur AS over FROM programme_totals`
 	);
 
-	const [[head], byStatut, bricks, [dnsh], appFlags, agrFlags, totals] = await Promise.all([
+	const [[head], byStatut, bricks, dnsh, appFlags, agrFlags, totals] = await Promise.all([
 		headQuery,
 		byStatutQuery,
 		bricksQuery,
@@ -134,11 +151,12 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 	);
 	for (const b of bricks) bricksRecord[b.brick] = { applications: num(b.applications), funded: num(b.funded) };
 	const dnshRecord = Object.fromEntries(
-		DNSH_OBJECTIVES.map((o) => {
-			const counts = (dnsh?.[o] ?? [0, 0, 0, 0, 0]).map(num);
-			return [o, { '-2': counts[0]!, '-1': counts[1]!, '0': counts[2]!, '1': counts[3]!, '2': counts[4]! }];
-		})
+		DNSH_OBJECTIVES.map((o) => [o, Object.fromEntries(DNSH_SCORES.map((score) => [String(score), 0]))])
 	) as unknown as Kpis['dnsh'];
+	for (const d of dnsh) {
+		const counts = dnshRecord[d.objective] as Record<string, number> | undefined;
+		if (counts && String(d.score) in counts) counts[String(d.score)] = num(d.n);
+	}
 	dnshRecord.flagged_applications = num(h.dnsh_flagged);
 
 	const str = (v: unknown) => (v === null || v === undefined ? '0' : String(v));
@@ -167,8 +185,8 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 		open_source: { background: num(h.background), foreground_committed: num(h.foreground), published: num(h.published) },
 		dnsh: dnshRecord,
 		rule_flags: [
-			...appFlags.map((f) => ({ rule: f.rule, dossier: f.dossier })),
-			...agrFlags.map((f) => ({ rule: f.rule, dossier: f.dossier, convention: f.convention })),
+			...(JSON.parse(appFlags?.flags ?? '[]') as RuleFlag[]),
+			...(JSON.parse(agrFlags?.flags ?? '[]') as RuleFlag[]),
 			...(totals?.over ? [{ rule: 'R17' }] : [])
 		].sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)))
 	};

@@ -4,13 +4,32 @@
  * error is reported. Otherwise each file replaces the current snapshot of its kind, in one
  * transaction. Every attempt is recorded in `loads`.
  */
-import type { DuckDBAppender } from '@duckdb/node-api';
+import {
+	BIGINT,
+	BOOLEAN,
+	DATE,
+	DECIMAL,
+	DuckDBDataChunk,
+	DuckDBDecimalType,
+	DuckDBTypeId,
+	INTEGER,
+	LIST,
+	TIMESTAMP,
+	VARCHAR,
+	dateValue,
+	decimalValue,
+	listValue,
+	timestampValue,
+	type DuckDBType,
+	type DuckDBValue
+} from '@duckdb/node-api';
 import { createHash, randomUUID } from 'node:crypto';
 import { checkExport, crossFileErrors, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
 import { COLUMNS, type ExportKind } from '../../domain/schemas';
 import { resolveRegion } from '../../domain/regions';
 import type { Database, Transaction } from '../db/database';
 import { recordAudit } from '../auth/audit';
+import { refreshDerived } from '../figures/views';
 import { setCurrentSnapshot, SNAPSHOTS_KEPT } from './restore';
 
 // Pointing the current snapshot, undo and pruning live in restore.ts (kept exported from here).
@@ -87,53 +106,100 @@ async function orphanWarnings(db: Database, checked: CheckedExport[]): Promise<M
 	return result;
 }
 
-/** The SQL expression casting a staged VARCHAR column to its stored type. */
-function castExpression(id: string, sql: string): string {
-	if (sql === 'VARCHAR[]') return `CASE WHEN ${id} IS NULL THEN NULL ELSE string_split(${id}, '|') END`;
-	if (sql === 'VARCHAR') return id;
-	return `CAST(${id} AS ${sql})`;
+/** DuckDB's type for a column's SQL type, as `COLUMNS` declares it. */
+function duckType(sql: string): DuckDBType {
+	const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(sql);
+	if (decimal) return DECIMAL(Number(decimal[1]), Number(decimal[2]));
+	switch (sql) {
+		case 'VARCHAR':
+			return VARCHAR;
+		case 'VARCHAR[]':
+			return LIST(VARCHAR);
+		case 'INTEGER':
+			return INTEGER;
+		case 'BOOLEAN':
+			return BOOLEAN;
+		case 'DATE':
+			return DATE;
+		case 'TIMESTAMP':
+			return TIMESTAMP;
+	}
+	throw new Error(`No DuckDB type for column type ${sql}`);
 }
 
-/** A parsed value as staged text: NULL, numbers and booleans as written, brick lists joined with `|`. */
-function appendText(appender: DuckDBAppender, value: unknown): void {
-	if (value === null || value === undefined) appender.appendNull();
-	else appender.appendVarchar(Array.isArray(value) ? value.join('|') : String(value));
+const DAY_MS = 86_400_000;
+
+/** The digits of a canonical decimal (`"125000.5"`) as an integer scaled by 10^scale: exact. */
+function scaledDecimal(text: string, scale: number): bigint {
+	const dot = text.indexOf('.');
+	if (dot < 0) return BigInt(text + '0'.repeat(scale));
+	const frac = text.slice(dot + 1);
+	if (frac.length > scale) throw new Error(`More than ${scale} decimals: ${text}`);
+	return BigInt(text.slice(0, dot) + frac.padEnd(scale, '0'));
+}
+
+/** `YYYY-MM-DD[ HH:MM:SS]` (the parsers' canonical form, Paris wall clock) → milliseconds as if UTC. */
+function wallClockMs(text: string): number {
+	if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/.test(text)) throw new Error(`Not a date: ${text}`);
+	const part = (from: number, to: number) => Number(text.slice(from, to));
+	return Date.UTC(part(0, 4), part(5, 7) - 1, part(8, 10), part(11, 13) || 0, part(14, 16) || 0, part(17, 19) || 0);
 }
 
 /**
- * Bulk-insert parsed rows as a new snapshot: appended as text to a temporary table with
- * DuckDB's appender (in the load's transaction: a rollback leaves nothing, and no file holds
- * the rows), then cast to the stored types in one INSERT … SELECT.
+ * How a checked value (as the parsers give it: numbers and booleans as such, decimals as
+ * canonical strings `"125000.5"`, dates `YYYY-MM-DD`, times `YYYY-MM-DD HH:MM:SS`) becomes
+ * the DuckDB value of a column of this type, exactly: a decimal is its digits as a scaled
+ * integer, never a float.
+ */
+export function duckValueOf(type: DuckDBType): (value: unknown) => DuckDBValue {
+	if (type instanceof DuckDBDecimalType) {
+		const { width, scale } = type;
+		return (v) => (v === null || v === undefined ? null : decimalValue(scaledDecimal(String(v), scale), width, scale));
+	}
+	switch (type.typeId) {
+		case DuckDBTypeId.DATE:
+			return (v) => (v === null || v === undefined ? null : dateValue(wallClockMs(String(v)) / DAY_MS));
+		case DuckDBTypeId.TIMESTAMP:
+			return (v) => (v === null || v === undefined ? null : timestampValue(BigInt(wallClockMs(String(v))) * 1000n));
+		case DuckDBTypeId.LIST:
+			return (v) => (v === null || v === undefined ? null : listValue((v as unknown[]).map(String)));
+		case DuckDBTypeId.VARCHAR:
+			return (v) => (v === null || v === undefined ? null : String(v));
+		default:
+			return (v) => (v === undefined ? null : (v as DuckDBValue));
+	}
+}
+
+/** Rows per chunk handed to the appender (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
+
+/**
+ * Bulk-insert checked rows as a new snapshot with DuckDB's appender, in the load's
+ * transaction (a rollback leaves nothing; no file ever holds the rows): column by column,
+ * 2 048 rows at a time, each value converted exactly to its column's type.
  */
 async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, rows: ParsedRow[]): Promise<void> {
 	const defs = COLUMNS[kind];
-	const extra = kind === 'candidatures' ? ['region_name'] : [];
-	const header = ['row_number', ...defs.map((d) => d.id), ...extra];
-	const stage = `hox_stage_${randomUUID().replace(/-/g, '')}`;
-	await tx.run(`CREATE TEMP TABLE ${stage} (${header.map((h) => `${h} VARCHAR`).join(', ')})`);
-	let failed = false;
+	const types: DuckDBType[] = [BIGINT, INTEGER, ...defs.map((d) => duckType(d.sql)), ...(kind === 'candidatures' ? [VARCHAR] : [])];
+	const converters = defs.map((_, i) => duckValueOf(types[i + 2]!));
+	const appender = await tx.connection.createAppender(`${kind}_rows`);
 	try {
-		const appender = await tx.connection.createAppender(stage, 'main', 'temp');
-		try {
-			const ids = defs.map((d) => d.id);
-			for (const row of rows) {
-				appender.appendVarchar(String(row.__row));
-				for (const id of ids) appendText(appender, row[id]);
-				if (kind === 'candidatures') appender.appendVarchar(resolveRegion(row.region as string | null, String(row.code_postal)));
-				appender.endRow();
-			}
-			appender.flushSync();
-		} finally {
-			appender.closeSync();
+		const load = BigInt(loadId);
+		for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+			const batch = rows.slice(start, start + CHUNK_ROWS);
+			const columns: DuckDBValue[][] = [batch.map(() => load), batch.map((r) => r.__row)];
+			defs.forEach((d, i) => {
+				const convert = converters[i]!;
+				columns.push(batch.map((r) => convert(r[d.id])));
+			});
+			if (kind === 'candidatures') columns.push(batch.map((r) => resolveRegion(r.region as string | null, String(r.code_postal))));
+			const chunk = DuckDBDataChunk.create(types);
+			chunk.setColumns(columns);
+			appender.appendDataChunk(chunk);
 		}
-		const select = [`${loadId}::BIGINT`, 'CAST(row_number AS INTEGER)', ...defs.map((d) => castExpression(d.id, d.sql)), ...extra];
-		await tx.run(`INSERT INTO ${kind}_rows (load_id, ${header.join(', ')}) SELECT ${select.join(', ')} FROM temp.main.${stage}`);
-	} catch (error) {
-		failed = true;
-		throw error;
+		appender.flushSync();
 	} finally {
-		// After a failure the transaction rolls back, and the temporary table with it.
-		if (!failed) await tx.run(`DROP TABLE temp.main.${stage}`);
+		appender.closeSync();
 	}
 }
 
@@ -230,6 +296,7 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 			await insertRows(tx, kind, f.loadId, checked[i]!.rows);
 			await setCurrentSnapshot(tx, kind, f.loadId);
 		}
+		await refreshDerived(tx);
 		await auditImport(tx, options, result);
 	});
 	return result;

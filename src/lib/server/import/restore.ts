@@ -15,6 +15,7 @@
  * back SNAPSHOTS_KEPT − 1 times), plus the SNAPSHOTS_KEPT most recent loads, plus the current
  * one whatever happens. Older snapshots' rows are deleted; their `loads` rows stay (history).
  */
+import { refreshDerived } from '../figures/views';
 import { randomUUID } from 'node:crypto';
 import { EXPORT_KINDS, KIND_LABELS, type ExportKind } from '../../domain/schemas';
 import type { ImportIssue } from '../../domain/check';
@@ -251,6 +252,7 @@ export async function restorePrevious(db: Database, kind: string, options: Resto
 		);
 		const loadId = Number(row!.id);
 		await setCurrentSnapshot(tx, kind, to.id);
+		await refreshDerived(tx);
 		await recordAudit(tx, {
 			actor: options.actor,
 			action: 'load.restore',
