@@ -23,7 +23,7 @@ import {
 	type DuckDBType,
 	type DuckDBValue
 } from '@duckdb/node-api';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { checkExport, crossFileErrors, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
 import { COLUMNS, type ExportKind } from '../../domain/schemas';
 import { resolveRegion } from '../../domain/regions';
@@ -71,8 +71,9 @@ export interface ImportResult {
 	warnings: ImportIssue[];
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-	return createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of the bytes in hex, computed off the JavaScript thread (Web Crypto): it runs while the files are checked. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+	return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
 /** Agreements and reports that name an application absent from the applications snapshot. */
@@ -258,13 +259,15 @@ async function auditImport(tx: Transaction, options: ImportOptions, result: Impo
 
 export async function importExports(db: Database, inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
 	const batchId = randomUUID();
+	const hashes = Promise.all(inputs.map((input) => sha256Hex(input.bytes)));
 	const checked = inputs.map((input) => checkExport(input.name, input.bytes));
 	const cross = crossFileErrors(checked);
 	const orphans = checked.every((c) => c.errors.length === 0) && cross.length === 0 ? await orphanWarnings(db, checked) : new Map();
+	const sha256 = await hashes;
 	const files: FileOutcome[] = checked.map((c, i) => ({
 		file: c.file,
 		kind: c.kind,
-		sha256: sha256Hex(inputs[i]!.bytes),
+		sha256: sha256[i]!,
 		bytes: inputs[i]!.bytes.byteLength,
 		encoding: c.encoding,
 		delimiter: c.delimiter,
