@@ -77,9 +77,25 @@ function memoryOf(pid: number): { rss: number; hwm: number } | null {
  * A private copy of the built app, so that a build started meanwhile by someone else cannot
  * change the server under the benchmark. Builds first when there is no build.
  */
+/** Newest modification time of the files under `file` (a file or a folder). */
+function newestChange(file: string): number {
+	const stat = fs.statSync(file, { throwIfNoEntry: false });
+	if (!stat) return 0;
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return Math.max(0, ...fs.readdirSync(file).map((name) => newestChange(path.join(file, name))));
+}
+
+/** The build is older than the code it is built from. */
+function buildIsStale(build: string): boolean {
+	const built = fs.statSync(path.join(build, 'index.js'), { throwIfNoEntry: false })?.mtimeMs;
+	if (built === undefined) return true;
+	const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'].map((f) => newestChange(path.join(ROOT, f)));
+	return Math.max(...sources) > built;
+}
+
 export function privateBuild(work: string, rebuild: boolean, log: (s: string) => void): string {
 	const build = path.join(ROOT, 'build');
-	if (rebuild || !fs.existsSync(path.join(build, 'index.js'))) {
+	if (rebuild || buildIsStale(build)) {
 		log('  construction de l’application (npm run build)…');
 		const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 		if (r.status !== 0) throw new Error('npm run build failed');

@@ -4,11 +4,17 @@ import type { Lang } from './i18n';
 const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
 /** Intl formatters are costly to create and cheap to reuse: one per language and options. */
-const formatters = new Map<string, Intl.NumberFormat>();
-function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-	const key = `${lang}|${JSON.stringify(options)}`;
-	let f = formatters.get(key);
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+export function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+	const key = `n|${lang}|${JSON.stringify(options)}`;
+	let f = formatters.get(key) as Intl.NumberFormat | undefined;
 	if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale(lang), options)));
+	return f;
+}
+export function dateTimeFormat(lang: Lang, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+	const key = `d|${lang}|${JSON.stringify(options)}`;
+	let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+	if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale(lang), options)));
 	return f;
 }
 

@@ -15,10 +15,11 @@ export const load: PageServerLoad = async (event) => {
 		overview,
 		publications,
 		envelope: envelopeParts(overview, lang),
-		charts: {
+		// Drawn once per data version and language.
+		charts: await pub.derived(`home-charts:${lang}`, () => ({
 			envelope: envelopeChart(overview, lang),
 			bricks: bricksChart(overview.bricks, lang),
 			regions: regionsChart(overview.regions, lang)
-		}
+		}))
 	};
 };

@@ -239,6 +239,13 @@ test.describe('confidentiality', () => {
 });
 
 test.describe('public pages', () => {
+	test('/briques leads to the list of bricks on the overview; an unknown brick is a 404', async ({ request }) => {
+		const res = await request.get('/briques', { maxRedirects: 0 });
+		expect(res.status()).toBe(308);
+		expect(res.headers()['location']).toBe('/#bricks');
+		expect((await request.get('/briques/pas-une-brique')).status()).toBe(404);
+	});
+
 	test('the overview and every project page carry the funding mentions and label forecasts', () => {
 		const targets = pages.filter((p) => p.url === '/' || /^\/projets\/[^/?]+$/.test(p.url));
 		expect(targets.length).toBe(1 + fundedIds.size);

@@ -7,6 +7,7 @@
  */
 import type { CheckedExport, ImportIssue } from '../domain/check';
 import type { Lang } from '../i18n';
+import { numberFormat } from '../format';
 import { KIND_LABELS, type ExportKind } from '../domain/schemas';
 import { toCsv, type Cell } from '../spreadsheet';
 import type { FilePreview } from './preview';
@@ -168,7 +169,7 @@ export function tally(report: LoadReport): Tally {
 	return t;
 }
 
-const nf = (lang: Lang, n: number) => new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(n);
+const nf = (lang: Lang, n: number) => numberFormat(lang, {}).format(n);
 
 function plural(lang: Lang, n: number, fr: [string, string], en: [string, string]): string {
 	return `${nf(lang, n)} ${lang === 'fr' ? (n > 1 ? fr[1] : fr[0]) : n === 1 ? en[0] : en[1]}`;

@@ -1,5 +1,5 @@
 /** Money on public pages: whole euros, or with cents when the amount has some. */
-import { formatEur } from '../../format';
+import { dateTimeFormat, formatEur } from '../../format';
 import type { Lang } from '../../i18n';
 
 export function eur(value: number | string | null | undefined, lang: Lang): string {
@@ -13,9 +13,5 @@ export function parisDateTime(iso: string | null, lang: Lang): string {
 	if (!iso) return '—';
 	const d = new Date(iso);
 	if (Number.isNaN(d.getTime())) return iso;
-	return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-		timeZone: 'Europe/Paris',
-		dateStyle: 'short',
-		timeStyle: 'short'
-	}).format(d);
+	return dateTimeFormat(lang, { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(d);
 }

@@ -5,6 +5,7 @@
  * BODY_SIZE_LIMIT (512 KB unless set; unlimited under `vite dev`): going over it becomes a
  * French 413 message saying which setting to raise.
  */
+import { numberFormat } from '../../format';
 import type { ImportInput } from './load';
 
 export class UploadError extends Error {
@@ -46,7 +47,7 @@ export function formatBytes(n: number, lang: 'fr' | 'en' = 'fr'): string {
 		v /= 1024;
 		u++;
 	}
-	const s = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: u === 0 ? 0 : 1 }).format(v);
+	const s = numberFormat(lang, { maximumFractionDigits: u === 0 ? 0 : 1 }).format(v);
 	return `${s}${lang === 'fr' ? '\u00a0' : ' '}${units[u]}`;
 }
 

@@ -8,7 +8,7 @@
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from '../../charts/render';
 import type { Lang } from '../../i18n';
-import { formatEur } from '../../format';
+import { formatEur, numberFormat } from '../../format';
 import type { BrickRow, PublicOverview, RegionRow } from './overview';
 
 export const CHART_COLOURS = {
@@ -40,7 +40,7 @@ const tr = (lang: Lang, fr: string, en: string) => (lang === 'en' ? en : fr);
 
 /** `500 k€`, `1,5 M€` (fr) / `€500k`, `€1.5M` (en). */
 export function shortEur(v: number, lang: Lang): string {
-	const n = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+	const n = numberFormat(lang, { maximumFractionDigits: 1 });
 	if (v === 0) return lang === 'fr' ? '0 €' : '€0';
 	if (Math.abs(v) >= 1e6) return lang === 'fr' ? `${n.format(v / 1e6)} M€` : `€${n.format(v / 1e6)}M`;
 	if (Math.abs(v) >= 1e3) return lang === 'fr' ? `${n.format(v / 1e3)} k€` : `€${n.format(v / 1e3)}k`;

@@ -32,6 +32,8 @@ export interface PublicReader {
 	totals(filter?: Omit<ProjectFilter, 'dossier'>): Promise<PublishedTotals>;
 	updatedAt(): Promise<string | null>;
 	awardingBody(): AwardingBody;
+	/** Anything derived from these answers alone (e.g. a page's charts), kept like them for the data version. */
+	derived<T>(key: string, compute: () => T | Promise<T>): Promise<T>;
 }
 
 /**
@@ -71,7 +73,8 @@ export function publicReader(db: Database, version: string): PublicReader {
 		totals: (filter = {}) => keep(`totals:${JSON.stringify(filter)}`, () => publishedTotals(db, filter)),
 		updatedAt: async () =>
 			(await db.one<{ at: string | null }>(`SELECT strftime(max(since)::TIMESTAMP, '%Y-%m-%dT%H:%M:%SZ') AS at FROM current_snapshot`))?.at ?? null,
-		awardingBody: () => awardingBody()
+		awardingBody: () => awardingBody(),
+		derived: (key, compute) => keep(`derived:${key}`, async () => compute())
 	};
 }
 
