@@ -167,3 +167,32 @@ describe('revocation', () => {
 		expect(await validateSessionToken(db, b.token, at(4000))).toBeNull();
 	});
 });
+
+describe('rows kept between writes', () => {
+	it('a session validated again reads no row until the next write, and every revocation is seen at once', async () => {
+		const { token } = await createSession(db, userId, t0);
+		const other = await createSession(db, userId, t0);
+		const one = db.one.bind(db);
+		let reads = 0;
+		db.one = ((sql: string, params?: never) => {
+			if (/FROM sessions s JOIN users/.test(sql)) reads++;
+			return one(sql, params);
+		}) as typeof db.one;
+
+		expect(await validateSessionToken(db, token, at(1000))).not.toBeNull();
+		expect(await validateSessionToken(db, token, at(2000))).not.toBeNull();
+		expect(await validateSessionToken(db, token, at(3000))).not.toBeNull();
+		expect(reads).toBe(1);
+		// A wrong secret for a kept row is still refused (constant-time comparison each time).
+		expect(await validateSessionToken(db, `${token.split('.')[0]}.${'a'.repeat(24)}`, at(3000))).toBeNull();
+
+		// Sign-out of the other session (a write): read again, still valid, the other one not.
+		await invalidateSession(db, other.session.id);
+		expect(await validateSessionToken(db, other.token, at(4000))).toBeNull();
+		expect(await validateSessionToken(db, token, at(4000))).not.toBeNull();
+		expect(reads).toBe(3);
+
+		await disableUser(db, 'anne@example.org', 'test');
+		expect(await validateSessionToken(db, token, at(5000))).toBeNull();
+	});
+});

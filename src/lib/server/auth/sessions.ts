@@ -98,27 +98,51 @@ export async function createSession(db: Database, userId: string, now: Date = ne
  * The session and user of a token, or null when the token is malformed, unknown, wrong,
  * expired (then deleted) or its user disabled. Renews the expiry when due.
  */
+interface SessionRow {
+	id: string;
+	secret_hash: string;
+	created: string;
+	verified: string;
+	expires: string;
+	user_id: string;
+	email: string;
+	role: Role;
+	org: string | null;
+	disabled: boolean;
+}
+
+/**
+ * Session rows as read since the database's last committed write. Every change to a session
+ * or a user (sign-in, sign-out, renewal, password change, disabling) is a write, which empties
+ * this: a request never sees a revoked session as valid, and a page seen again and again
+ * costs no query. (This process is the only writer: DuckDB's lock.)
+ */
+const sessionRows = new WeakMap<Database, { generation: number; byId: Map<string, SessionRow | null> }>();
+const SESSION_ROWS_MAX = 10_000;
+
+async function sessionRow(db: Database, id: string): Promise<SessionRow | null> {
+	let kept = sessionRows.get(db);
+	if (!kept || kept.generation !== db.generation) sessionRows.set(db, (kept = { generation: db.generation, byId: new Map() }));
+	const known = kept.byId.get(id);
+	if (known !== undefined) return known;
+	const row =
+		(await db.one<SessionRow>(
+			`SELECT s.id, hex(s.secret_hash) AS secret_hash, epoch_ms(s.created_at)::VARCHAR AS created,
+				epoch_ms(s.last_verified_at)::VARCHAR AS verified, epoch_ms(s.expires_at)::VARCHAR AS expires,
+				u.id AS user_id, u.email, u.role, u.org, u.disabled
+			 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
+			[id]
+		)) ?? null;
+	// (Read under a generation since gone: not kept, the map it would go in is discarded.)
+	if (kept.byId.size >= SESSION_ROWS_MAX) kept.byId.clear();
+	kept.byId.set(id, row);
+	return row;
+}
+
 export async function validateSessionToken(db: Database, token: string | null | undefined, now: Date = new Date()): Promise<SessionValidation | null> {
 	const parsed = parseToken(token);
 	if (!parsed) return null;
-	const row = await db.one<{
-		id: string;
-		secret_hash: string;
-		created: string;
-		verified: string;
-		expires: string;
-		user_id: string;
-		email: string;
-		role: Role;
-		org: string | null;
-		disabled: boolean;
-	}>(
-		`SELECT s.id, hex(s.secret_hash) AS secret_hash, epoch_ms(s.created_at)::VARCHAR AS created,
-			epoch_ms(s.last_verified_at)::VARCHAR AS verified, epoch_ms(s.expires_at)::VARCHAR AS expires,
-			u.id AS user_id, u.email, u.role, u.org, u.disabled
-		 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
-		[parsed.id]
-	);
+	const row = await sessionRow(db, parsed.id);
 	if (!row) return null;
 	const stored = new Uint8Array(Buffer.from(row.secret_hash, 'hex'));
 	if (!constantTimeEqual(stored, hashSecret(parsed.secret))) return null;
