@@ -152,7 +152,7 @@ function wallClockMs(text: string): number {
  * the DuckDB value of a column of this type, exactly: a decimal is its digits as a scaled
  * integer, never a float.
  */
-export function duckValueOf(type: DuckDBType): (value: unknown) => DuckDBValue {
+function duckValueOf(type: DuckDBType): (value: unknown) => DuckDBValue {
 	if (type instanceof DuckDBDecimalType) {
 		const { width, scale } = type;
 		return (v) => (v === null || v === undefined ? null : decimalValue(scaledDecimal(String(v), scale), width, scale));
