@@ -7,6 +7,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
+import { MIGRATIONS } from '../db/migrations';
 import {
 	ADVANCE_MAX_RATE,
 	AID_RATE,
@@ -216,8 +217,13 @@ interface Runner {
 	run(sql: string): Promise<unknown>;
 }
 
-/** Which version of DERIVED the tables hold. */
-export const DERIVED_SHA256 = createHash('sha256').update(JSON.stringify(DERIVED)).digest('hex');
+/**
+ * Which version of DERIVED the tables hold: their definitions, and the schema of the tables
+ * they read (every change to it is a migration), since `SELECT *` takes its columns from there.
+ */
+export const DERIVED_SHA256 = createHash('sha256')
+	.update(JSON.stringify({ derived: DERIVED, schema: MIGRATIONS.map((m) => m.sql) }))
+	.digest('hex');
 
 /** Recompute the tables of DERIVED from the current snapshots, inside the caller's transaction. */
 export async function refreshDerived(tx: Runner): Promise<void> {
