@@ -61,6 +61,8 @@ export interface ExactFigures {
 	requested_eur: string;
 	committed_eur: string;
 	paid_eur: string;
+	/** Committed minus paid: what the live agreements still have to pay. */
+	to_pay_eur: string;
 	remaining_eur: string;
 	jobs_created: string;
 	revenue_forecast_eur: string;
@@ -95,6 +97,7 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 			FROM app),
 			(SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed,
 				coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
+				coalesce(sum(to_pay_eur), 0)::VARCHAR AS to_pay,
 				(${ENVELOPE_EUR} - coalesce(sum(committed_eur), 0))::VARCHAR AS remaining
 			FROM agr),
 			(SELECT count(*)::INTEGER AS funded_projects,
@@ -164,6 +167,7 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 		requested_eur: str(h.requested),
 		committed_eur: str(h.committed),
 		paid_eur: str(h.paid),
+		to_pay_eur: str(h.to_pay),
 		remaining_eur: str(h.remaining),
 		jobs_created: str(h.jobs_created),
 		revenue_forecast_eur: str(h.revenue_forecast),

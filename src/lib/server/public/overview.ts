@@ -156,8 +156,6 @@ async function regionRows(db: Database): Promise<RegionRow[]> {
 		.sort((a, b) => b.funded - a.funded || a.region.localeCompare(b.region, 'fr'));
 }
 
-const negate = (s: string) => (s.startsWith('-') ? s.slice(1) : `-${s}`);
-
 /** Exact sum of two decimal strings with at most 2 decimals. */
 export function addDecimal(a: string, b: string): string {
 	const cents = (s: string) => {
@@ -212,7 +210,7 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		exact: {
 			committedEur: exact.committed_eur,
 			paidEur: exact.paid_eur,
-			toPayEur: addDecimal(exact.committed_eur, negate(exact.paid_eur)),
+			toPayEur: exact.to_pay_eur,
 			remainingEur: exact.remaining_eur
 		},
 		funding: {
