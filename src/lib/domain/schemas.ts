@@ -287,14 +287,8 @@ export type RowOutcome =
  * definition; both read cells through `parseColumn`.
  */
 export function parseRow(kind: ExportKind, delimiter: Delimiter, input: Record<string, string | undefined>): RowOutcome {
-	const data: Record<string, unknown> = {};
-	let issues: { column: string; params: CellIssueParams }[] | null = null;
-	for (const def of COLUMNS[kind]) {
-		const outcome = parseColumn(def, input[def.id], delimiter);
-		if (outcome.ok) data[def.id] = outcome.value;
-		else (issues ??= []).push({ column: def.id, params: outcome.params });
-	}
-	return issues ? { success: false, issues } : { success: true, data };
+	const defs = COLUMNS[kind];
+	return parseRecord(kind, delimiter, defs.map((def) => input[def.id] ?? ''), defs.map((_, i) => i));
 }
 
 /**
