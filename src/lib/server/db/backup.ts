@@ -17,7 +17,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { recordAudit } from '../auth/audit';
-import { Database, DatabaseLockedError } from './database';
+import { Database, DatabaseLockedError, openInstance } from './database';
 import { MIGRATIONS } from './migrations';
 
 export interface BackupInfo {
@@ -179,16 +179,12 @@ export async function restoreDatabase(target: string, source: string, options: {
 	if (fs.existsSync(into)) {
 		let instance: DuckDBInstance;
 		try {
-			instance = await DuckDBInstance.create(into);
+			instance = await openInstance(into);
 		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
-			if (/lock/i.test(message)) {
-				const pid = /PID (\d+)/.exec(message);
-				throw new RestoreRefused(
-					`La base ${target} est ouverte par un autre processus${pid ? ` (PID ${pid[1]})` : ''} — sans doute le serveur du tableau de bord : arrêtez-le avant de restaurer une sauvegarde.`
-				);
-			}
-			throw error;
+			if (!(error instanceof DatabaseLockedError)) throw error;
+			throw new RestoreRefused(
+				`La base ${target} est ouverte par un autre processus${error.holder ? ` (${error.holder})` : ''} — sans doute le serveur du tableau de bord : arrêtez-le avant de restaurer une sauvegarde.`
+			);
 		}
 		instance.closeSync(); // (closing checkpoints its WAL into the file)
 	}

@@ -32,6 +32,20 @@ export function defaultDatabasePath(): string {
 /** Reader connections per database (HOX_DB_READERS, default 3). */
 const READERS = Math.max(1, Math.min(16, Number(process.env.HOX_DB_READERS) || 3));
 
+/** Open the DuckDB file; another process holding it is a DatabaseLockedError (DuckDB's lock). */
+export async function openInstance(file: string): Promise<DuckDBInstance> {
+	try {
+		return await DuckDBInstance.create(file);
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		if (/lock/i.test(message)) {
+			const pid = /PID (\d+)/.exec(message);
+			throw new DatabaseLockedError(file, pid ? `PID ${pid[1]}` : null);
+		}
+		throw error;
+	}
+}
+
 export class Database {
 	private queue: Promise<unknown> = Promise.resolve();
 	private writes = 0;
@@ -58,17 +72,7 @@ export class Database {
 
 	static async open(file = defaultDatabasePath()): Promise<Database> {
 		if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-		let instance: DuckDBInstance;
-		try {
-			instance = await DuckDBInstance.create(file);
-		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
-			if (/lock/i.test(message)) {
-				const pid = /PID (\d+)/.exec(message);
-				throw new DatabaseLockedError(file, pid ? `PID ${pid[1]}` : null);
-			}
-			throw error;
-		}
+		const instance = await openInstance(file);
 		const writer = await instance.connect();
 		// A few reader connections, so that concurrent requests' queries run side by side.
 		const readers = await Promise.all(Array.from({ length: READERS }, () => instance.connect()));
