@@ -204,7 +204,8 @@ function mulberry32(seed: number): () => number {
 	};
 }
 
-class Rng {
+/** Seeded randomness: the demo generator's, and the fuzz tests'. */
+export class Rng {
 	readonly next: () => number;
 	constructor(seed: number) {
 		// Spread the seed so that seeds 1, 2, 3 do not start from neighbouring states.
@@ -234,6 +235,11 @@ class Rng {
 			if (r < 0) return item;
 		}
 		return items[items.length - 1]![0];
+	}
+	bytes(n: number): Uint8Array {
+		const out = new Uint8Array(n);
+		for (let i = 0; i < n; i++) out[i] = Math.floor(this.next() * 256);
+		return out;
 	}
 	shuffle<T>(items: T[]): T[] {
 		for (let i = items.length - 1; i > 0; i--) {

@@ -7,13 +7,13 @@
 import autocannon, { type Result } from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import { createUser } from '../../src/lib/server/auth/users';
 import { Database } from '../../src/lib/server/db/database';
 import { importExports } from '../../src/lib/server/import/load';
 import { percentile, round } from './stats';
+import { freePort } from '../lib/net';
 
 export interface PageBench {
 	path: string;
@@ -50,17 +50,6 @@ export interface PagesBench {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.listen(0, '127.0.0.1', () => {
-			const port = (srv.address() as net.AddressInfo).port;
-			srv.close(() => resolve(port));
-		});
-		srv.on('error', reject);
-	});
-}
 
 /** VmRSS and VmHWM of a process, in MB (Linux). */
 function memoryOf(pid: number): { rss: number; hwm: number } | null {

@@ -14,13 +14,13 @@ import { unzipSync, strFromU8 } from 'fflate';
 import Papa from 'papaparse';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { generateDataset, renderCsv, type DemoRow } from '../../scripts/demo-data';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import { createUser } from '../../src/lib/server/auth/users';
 import { Database } from '../../src/lib/server/db/database';
 import { importExports } from '../../src/lib/server/import/load';
+import { freePort } from '../../scripts/lib/net';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -33,17 +33,6 @@ let server: ChildProcess;
 let origin = '';
 let cookie = '';
 let dbFile = '';
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.listen(0, '127.0.0.1', () => {
-			const port = (srv.address() as net.AddressInfo).port;
-			srv.close(() => resolve(port));
-		});
-		srv.on('error', reject);
-	});
-}
 
 /** A demo dataset whose free-text fields carry formula payloads, lauréats included. */
 function poisonedExports(): { name: string; bytes: Uint8Array }[] {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, renderCsv } from '../../scripts/demo-data';
 import { backupDatabase, restoreDatabase, RestoreRefused, sha256File } from '../../src/lib/server/db/backup';
 import { Database } from '../../src/lib/server/db/database';
+import { withDb } from './fixtures';
 import { computeKpis, type Kpis } from '../../src/lib/server/figures/kpis';
 import { importExports } from '../../src/lib/server/import/load';
 
@@ -55,15 +56,6 @@ async function started(child: ChildProcess, prefix: string): Promise<string> {
 		});
 		child.on('exit', (code) => reject(new Error(`child exited (${code}) before ${prefix}`)));
 	});
-}
-
-async function withDb<T>(file: string, fn: (db: Database) => Promise<T>): Promise<T> {
-	const db = await Database.open(file);
-	try {
-		return await fn(db);
-	} finally {
-		db.close();
-	}
 }
 
 async function loadInto(db: Database, inputs: { name: string; bytes: Uint8Array }[]): Promise<void> {

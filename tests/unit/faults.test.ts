@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, renderCsv } from '../../scripts/demo-data';
 import { Database } from '../../src/lib/server/db/database';
+import { withDb } from './fixtures';
 import { computeKpis, type Kpis } from '../../src/lib/server/figures/kpis';
 import { importExports } from '../../src/lib/server/import/load';
 
@@ -63,15 +64,6 @@ function run(child: ChildProcess, killOn?: string, delayMs = 0): Promise<Run> {
 
 function tempDb(name: string): string {
 	return path.join(dir, `${name}.duckdb`);
-}
-
-async function withDb<T>(file: string, fn: (db: Database) => Promise<T>): Promise<T> {
-	const db = await Database.open(file);
-	try {
-		return await fn(db);
-	} finally {
-		db.close();
-	}
 }
 
 async function loadFiles(file: string, paths: string[]): Promise<void> {

@@ -99,6 +99,16 @@ export async function openTempDb(): Promise<Database> {
 	return Database.open(tempDbPath());
 }
 
+/** Open the database file, run `fn`, close it (as a command would, one process at a time). */
+export async function withDb<T>(file: string, fn: (db: Database) => Promise<T>): Promise<T> {
+	const db = await Database.open(file);
+	try {
+		return await fn(db);
+	} finally {
+		db.close();
+	}
+}
+
 export async function load(
 	db: Database,
 	files: { candidatures?: RowValues[]; conventions?: RowValues[]; rapports?: RowValues[] }

@@ -13,31 +13,13 @@
  * garbage.
  */
 import { describe, expect, it } from 'vitest';
-import { generateDataset, renderCsv, type DemoKind, type ExportStyle } from '../../scripts/demo-data';
+import { generateDataset, renderCsv, Rng, type DemoKind, type ExportStyle } from '../../scripts/demo-data';
 import { checkExport } from '../../src/lib/domain/check';
 import { foldToken, stripAccents } from '../../src/lib/domain/normalize';
 import { parseAmount, parseBoundedInteger, parseDecimal, parseEnum, parseInteger, type Delimiter, type Expected, type Parsed } from '../../src/lib/domain/parsers';
 import { AGREEMENT_STATUS_LABELS, APPLICATION_STATUS_LABELS, REPORT_TYPE_LABELS } from '../../src/lib/domain/programme';
 import { COLUMNS, EXPORT_KINDS, parseRecord, parseRow, rowSchema, type CellIssueParams, type ExportKind } from '../../src/lib/domain/schemas';
 
-class Rng {
-	private s: number;
-	constructor(seed: number) {
-		this.s = seed >>> 0;
-	}
-	next(): number {
-		let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	}
-	int(min: number, max: number): number {
-		return min + Math.floor(this.next() * (max - min + 1));
-	}
-	pick<T>(items: readonly T[]): T {
-		return items[Math.floor(this.next() * items.length)]!;
-	}
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reference implementations: the code before the fast paths, verbatim.

