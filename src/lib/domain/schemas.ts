@@ -291,6 +291,10 @@ export function parseRow(kind: ExportKind, delimiter: Delimiter, input: Record<s
 	return parseRecord(kind, delimiter, defs.map((def) => input[def.id] ?? ''), defs.map((_, i) => i));
 }
 
+const ROW_TEMPLATES = Object.fromEntries(
+	EXPORT_KINDS.map((kind) => [kind, Object.fromEntries(COLUMNS[kind].map((def) => [def.id, null]))])
+) as Record<ExportKind, Record<string, unknown>>;
+
 /**
  * `parseRow` on a record as parsed from the file, without building the input object:
  * `indexOf[i]` is the record index of `COLUMNS[kind][i]` (undefined when the file lacks it).
@@ -302,7 +306,9 @@ export function parseRecord(
 	indexOf: readonly (number | undefined)[]
 ): RowOutcome {
 	const defs = COLUMNS[kind];
-	const data: Record<string, unknown> = {};
+	// A copy of a row with every column (same keys, same order): the stores below then replace
+	// values instead of adding properties one by one.
+	const data: Record<string, unknown> = { ...ROW_TEMPLATES[kind] };
 	let issues: { column: string; params: CellIssueParams }[] | null = null;
 	for (let i = 0; i < defs.length; i++) {
 		const def = defs[i]!;
