@@ -6,13 +6,13 @@
  */
 import { BIGINT, BOOLEAN, DATE, DECIMAL, INTEGER, LIST, TIMESTAMP, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { randomUUID, webcrypto } from 'node:crypto';
-import { columnWriter, fillChunk } from './chunks';
 import { checkExport, crossFileErrors, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
 import { COLUMNS, type ExportKind } from '../../domain/schemas';
 import { resolveRegion } from '../../domain/regions';
 import type { Database, Transaction } from '../db/database';
 import { recordAudit } from '../auth/audit';
 import { refreshDerived } from '../figures/views';
+import { columnWriter, fillChunk } from './chunks';
 import { setCurrentSnapshot, SNAPSHOTS_KEPT } from './restore';
 
 // Pointing the current snapshot, undo and pruning live in restore.ts (kept exported from here).
