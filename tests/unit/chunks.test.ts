@@ -3,6 +3,8 @@
  * DuckDB's vectors: every type the exports use, over several chunks, with nulls anywhere,
  * extremes and negative numbers, read back from DuckDB exactly as written.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	BIGINT,
@@ -29,6 +31,15 @@ beforeAll(async () => {
 afterAll(() => {
 	connection.closeSync();
 	instance.closeSync();
+});
+
+describe('the DuckDB bindings', () => {
+	it('are the very ones @duckdb/node-api uses (its chunks and vectors are handed to them): the two versions move together', () => {
+		const require = createRequire(import.meta.url);
+		const ours = require.resolve('@duckdb/node-bindings');
+		const nodeApi = path.dirname(require.resolve('@duckdb/node-api/package.json'));
+		expect(createRequire(path.join(nodeApi, 'package.json')).resolve('@duckdb/node-bindings')).toBe(ours);
+	});
 });
 
 describe('scaledDecimal', () => {

@@ -10,7 +10,9 @@
  * The values are those the parsers give (src/lib/domain/parsers.ts): numbers and booleans as
  * such, decimals as canonical strings (`"125000.5"`), dates `YYYY-MM-DD`, times
  * `YYYY-MM-DD HH:MM:SS` (Paris wall clock), lists as arrays of strings; null or undefined for
- * an empty cell. tests/unit/derived.test.ts reads every stored cell back.
+ * an empty cell. `@duckdb/node-bindings` is pinned to the version `@duckdb/node-api` uses (its
+ * chunks are handed to them; tests/unit/chunks.test.ts checks it, and writes every type and
+ * reads it back through DuckDB; tests/unit/derived.test.ts does so for every cell of a load).
  */
 import bindings from '@duckdb/node-bindings';
 import { DuckDBDataChunk, DuckDBDecimalType, DuckDBListType, DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
