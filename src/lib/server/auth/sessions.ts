@@ -94,10 +94,7 @@ export async function createSession(db: Database, userId: string, now: Date = ne
 	return { session, token: `${id}.${secret}` };
 }
 
-/**
- * The session and user of a token, or null when the token is malformed, unknown, wrong,
- * expired (then deleted) or its user disabled. Renews the expiry when due.
- */
+/** A session with its user, as read from the database. */
 interface SessionRow {
 	id: string;
 	secret_hash: string;
@@ -139,6 +136,10 @@ async function sessionRow(db: Database, id: string): Promise<SessionRow | null> 
 	return row;
 }
 
+/**
+ * The session and user of a token, or null when the token is malformed, unknown, wrong,
+ * expired (then deleted) or its user disabled. Renews the expiry when due.
+ */
 export async function validateSessionToken(db: Database, token: string | null | undefined, now: Date = new Date()): Promise<SessionValidation | null> {
 	const parsed = parseToken(token);
 	if (!parsed) return null;

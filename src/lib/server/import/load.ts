@@ -115,14 +115,14 @@ function duckType(sql: string): DuckDBType {
 const CHUNK_ROWS = 2048;
 
 /**
- * A function returning, for `n` rows from `start`, one array of values per column of `ids`,
- * then the rows' numbers in the file. Compiled once per kind from the column ids of `COLUMNS`
+ * A function returning, for `n` rows from `start`, the rows' numbers in the file, then one
+ * array of values per column of `ids`: the snapshot table's columns after its load id. Compiled once per kind from the column ids of `COLUMNS`
  * (constants of this code, quoted with JSON.stringify), it reads each value with a plain
  * property load: several times faster on 100 000 rows than `row[id]` with `id` changing,
  * which V8 cannot specialise.
  */
 function columnReader(ids: readonly string[]): (rows: readonly ParsedRow[], start: number, n: number) => unknown[][] {
-	const names = [...ids, '__row'];
+	const names = ['__row', ...ids];
 	return new Function(
 		'rows',
 		'start',
@@ -150,9 +150,7 @@ async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, row
 	try {
 		for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
 			const n = Math.min(CHUNK_ROWS, rows.length - start);
-			const values = read(rows, start, n);
-			const rowNumbers = values.pop()!;
-			const columns: unknown[][] = [new Array(n).fill(loadId), rowNumbers, ...values];
+			const columns: unknown[][] = [new Array(n).fill(loadId), ...read(rows, start, n)];
 			if (kind === 'candidatures') {
 				const regions = new Array(n);
 				for (let i = 0; i < n; i++) {

@@ -15,12 +15,12 @@
  * back SNAPSHOTS_KEPT − 1 times), plus the SNAPSHOTS_KEPT most recent loads, plus the current
  * one whatever happens. Older snapshots' rows are deleted; their `loads` rows stay (history).
  */
-import { refreshDerived } from '../figures/views';
 import { randomUUID } from 'node:crypto';
 import { EXPORT_KINDS, KIND_LABELS, type ExportKind } from '../../domain/schemas';
 import type { ImportIssue } from '../../domain/check';
 import { recordAudit } from '../auth/audit';
 import type { Database, Transaction } from '../db/database';
+import { refreshDerived } from '../figures/views';
 
 /** How many snapshots of each kind stay restorable. */
 export const SNAPSHOTS_KEPT = 10;
