@@ -5,9 +5,9 @@
  * - `parseRow` / `parseRecord` (the per-row check the import runs) answer exactly what the
  *   kind's zod schema `rowSchema(kind, delimiter).safeParse(input)` answers: same success,
  *   same values, same keys in the same order, same issues in the same order;
- * - the number parsers with their fast paths, the indexed enumeration lookup and the
- *   memoised `foldToken` answer exactly what the straightforward versions they replaced
- *   answered (kept below, verbatim, as the reference).
+ * - the number, date and text parsers with their fast paths, the indexed enumeration lookup
+ *   and the memoised `foldToken` answer exactly what the straightforward versions they
+ *   replaced answered (kept below, verbatim, as the reference).
  *
  * Seeded random inputs drawn from valid values in every accepted spelling, near misses and
  * garbage.
@@ -16,13 +16,26 @@ import { describe, expect, it } from 'vitest';
 import { generateDataset, renderCsv, Rng, type DemoKind, type ExportStyle } from '../../scripts/demo-data';
 import { checkExport } from '../../src/lib/domain/check';
 import { foldToken, stripAccents } from '../../src/lib/domain/normalize';
-import { parseAmount, parseBoundedInteger, parseDecimal, parseEnum, parseInteger, type Delimiter, type Expected, type Parsed } from '../../src/lib/domain/parsers';
+import {
+	parseAmount,
+	parseBoundedInteger,
+	parseDate,
+	parseDateTime,
+	parseDecimal,
+	parseEnum,
+	parseInteger,
+	parseText,
+	type Delimiter,
+	type Expected,
+	type Parsed
+} from '../../src/lib/domain/parsers';
 import { AGREEMENT_STATUS_LABELS, APPLICATION_STATUS_LABELS, REPORT_TYPE_LABELS } from '../../src/lib/domain/programme';
 import { COLUMNS, EXPORT_KINDS, parseRecord, parseRow, rowSchema, type CellIssueParams, type ExportKind } from '../../src/lib/domain/schemas';
 
 
 // ---------------------------------------------------------------------------------------------
-// Reference implementations: the code before the fast paths, verbatim.
+// Reference implementations: the code before the fast paths, verbatim (parseDateTime with the
+// fix for offsets out of range, which threw, made to both).
 
 const GROUP_SPACES = /[\s\u00a0\u202f\u2009]/g;
 const refOk = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -113,6 +126,67 @@ function refFoldToken(value: string): string {
 		.replace(/^_+|_+$/g, '');
 }
 
+function refIsRealDate(y: number, m: number, d: number): boolean {
+	if (m < 1 || m > 12 || d < 1) return false;
+	const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+	return d <= days && y >= 1900 && y <= 2100;
+}
+
+const refPad = (n: number | string, width = 2) => String(n).padStart(width, '0');
+
+const REF_PARIS = new Intl.DateTimeFormat('en-GB', {
+	timeZone: 'Europe/Paris',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23'
+});
+
+function refParisWallClock(instant: Date): string {
+	const p = Object.fromEntries(REF_PARIS.formatToParts(instant).map((x) => [x.type, x.value]));
+	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+const REF_DATE_RE =
+	/^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\/(\d{1,2})\/(\d{4}))(?:[T\s]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+function refParseDateTime(raw: string): Parsed<string> {
+	const m = REF_DATE_RE.exec(raw.trim());
+	const expected = refFail(
+		'une date JJ/MM/AAAA ou AAAA-MM-JJ, éventuellement suivie de l’heure HH:MM (ex. 15/04/2026 14:32)',
+		'a date DD/MM/YYYY or YYYY-MM-DD, optionally followed by a time HH:MM (e.g. 15/04/2026 14:32)'
+	);
+	if (!m) return expected;
+	const y = Number(m[1] ?? m[6]);
+	const mo = Number(m[2] ?? m[5]);
+	const d = Number(m[3] ?? m[4]);
+	const h = Number(m[7] ?? 0);
+	const mi = Number(m[8] ?? 0);
+	const s = Number(m[9] ?? 0);
+	if (!refIsRealDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return expected;
+	const offset = m[10];
+	if (offset) {
+		const iso = `${y}-${refPad(mo)}-${refPad(d)}T${refPad(h)}:${refPad(mi)}:${refPad(s)}${offset.toUpperCase() === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`;
+		const instant = new Date(iso);
+		// An offset the calendar has no such instant for (`+24:00`, `+99:99`) is not a date.
+		if (Number.isNaN(instant.getTime())) return expected;
+		return refOk(refParisWallClock(instant));
+	}
+	return refOk(`${y}-${refPad(mo)}-${refPad(d)} ${refPad(h)}:${refPad(mi)}:${refPad(s)}`);
+}
+
+function refParseDate(raw: string): Parsed<string> {
+	const r = refParseDateTime(raw);
+	return r.ok ? refOk(r.value.slice(0, 10)) : r;
+}
+
+function refParseText(raw: string): Parsed<string> {
+	return refOk(raw.replace(/\r\n?/g, '\n').trim());
+}
+
 function refParseEnum<T extends string>(raw: string, labels: Record<T, { fr: string; en: string }>): Parsed<T> {
 	const v = refFoldToken(raw);
 	for (const [id, label] of Object.entries(labels) as [T, { fr: string; en: string }][]) {
@@ -151,7 +225,54 @@ function randomString(rng: Rng): string {
 	return t.slice(0, at) + rng.pick(['', ' ', '.', ',', '0', '€', '-', 'é', '"']) + t.slice(at + rng.int(0, 1));
 }
 
+const DATEISH = '0123456789-/:T tZ+.h';
+const DATE_TOKENS = [
+	'2026-04-15', '2026-04-15T14:32', '2026-04-15T14:32:05', '2026-04-15 14:32:05', '2026-4-5', '15/04/2026', '15/04/2026 14:32',
+	'5/4/2026', '15/04/2026 14h32', '2026-04-15t14:32', '2026-04-15T14:32:05Z', '2026-04-15T14:32:05+02:00', '2026-04-15 14:32:05.123',
+	'2024-02-29', '2023-02-29', '1900-02-29', '2000-02-29', '2100-02-29', '2100-12-31', '2101-01-01', '1899-12-31', '1900-01-01',
+	'2026-00-10', '2026-13-01', '2026-04-31', '2026-04-00', '31/12/2026', '29/02/2024', '29/02/2025', '2026-04-15T24:00',
+	'2026-04-15T23:60', '2026-04-15T23:59:60', '2026-04-15T23:59:59', '2026-04-15T00:00', ' 2026-04-15', '2026-04-15 ',
+	'2026-04-15T14:32 ', '\t15/04/2026\n', '2026/04/15', '15-04-2026', '2026-04-15T1:32', '2026-04-15  14:32', '2026-04-15T14:32:5',
+	'2026-04-15X14:32', '2026-04-15T14-32', '2026-04-15T14:32-05', '１５/04/2026', '2026-04-1５', '', 'x', 'Lauréat'
+];
+
+function randomDateString(rng: Rng): string {
+	const roll = rng.next();
+	if (roll < 0.5) return rng.pick(DATE_TOKENS);
+	if (roll < 0.75) {
+		// A real-looking date, time and separators drawn at random.
+		const y = rng.int(1890, 2110);
+		const m = rng.int(0, 13);
+		const d = rng.int(0, 32);
+		const p = (n: number) => (rng.chance(0.9) ? String(n).padStart(2, '0') : String(n));
+		const day = rng.chance(0.5) ? `${y}-${p(m)}-${p(d)}` : `${p(d)}/${p(m)}/${y}`;
+		if (rng.chance(0.3)) return day;
+		const time = `${p(rng.int(0, 25))}:${p(rng.int(0, 61))}${rng.chance(0.5) ? `:${p(rng.int(0, 61))}` : ''}`;
+		return `${day}${rng.pick(['T', ' ', 't', '  '])}${time}`;
+	}
+	if (roll < 0.9) {
+		let s = '';
+		for (let i = rng.int(0, 20); i > 0; i--) s += DATEISH[rng.int(0, DATEISH.length - 1)];
+		return s;
+	}
+	const t = rng.pick(DATE_TOKENS);
+	const at = rng.int(0, t.length);
+	return t.slice(0, at) + rng.pick(['', ' ', '-', '/', ':', '0', '9', 'T', 'é']) + t.slice(at + rng.int(0, 1));
+}
+
 describe('value parsers: fast paths = reference', () => {
+	it('parseDateTime, parseDate and parseText on 30 000 strings', () => {
+		const rng = new Rng(415);
+		for (let i = 0; i < 30_000; i++) {
+			const raw = randomDateString(rng);
+			expect(parseDateTime(raw), `datetime ${JSON.stringify(raw)}`).toEqual(refParseDateTime(raw));
+			expect(parseDate(raw), `date ${JSON.stringify(raw)}`).toEqual(refParseDate(raw));
+			const text = rng.chance(0.5) ? raw : `${rng.pick(['', ' ', '\r\n'])}${raw}${rng.pick(['', '\r', '\r\nsuite', '\n', ' '])}`;
+			expect(parseText(text), `text ${JSON.stringify(text)}`).toEqual(refParseText(text));
+		}
+	});
+
+
 	it('parseAmount, parseDecimal, parseInteger, parseBoundedInteger on 40 000 strings, both delimiters', () => {
 		const rng = new Rng(2026);
 		for (let i = 0; i < 20_000; i++) {

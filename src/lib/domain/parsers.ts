@@ -33,8 +33,6 @@ function amountHint(delimiter: Delimiter): Expected {
 			};
 }
 
-const PLAIN_INTEGER = /^\d+$/;
-const PLAIN_DECIMAL: Record<Delimiter, RegExp> = { ',': /^(\d+)\.(\d+)$/, ';': /^(\d+),(\d+)$/ };
 const LEADING_ZEROS = /^0+(?=\d)/;
 const GROUPED: Record<Delimiter, RegExp> = { ',': /^\d{1,3}(\,\d{3})+$/, ';': /^\d{1,3}(\.\d{3})+$/ };
 
@@ -43,11 +41,33 @@ const GROUPED: Record<Delimiter, RegExp> = { ',': /^\d{1,3}(\,\d{3})+$/, ';': /^
  * is not a number. The delimiter decides the decimal separator (exports.md §1); the other
  * separator may only group thousands (groups of exactly three digits).
  */
+/**
+ * Fast path of `canonicalNumber` for the plain forms (`125000`, `125000.50` in a `,` file,
+ * `125000,50` in a `;` file), read with char codes: the same result, or null to leave the
+ * string to the general path.
+ */
+function plainNumber(raw: string, delimiter: Delimiter): string | null {
+	const n = raw.length;
+	const decimalCode = delimiter === ';' ? 44 : 46; // ',' or '.'
+	let sep = -1;
+	for (let i = 0; i < n; i++) {
+		const c = raw.charCodeAt(i);
+		if (c >= 48 && c <= 57) continue;
+		// One separator, with digits on both sides.
+		if (c === decimalCode && sep < 0 && i > 0 && i < n - 1) sep = i;
+		else return null;
+	}
+	if (n === 0) return null;
+	const leadingZero = raw.charCodeAt(0) === 48;
+	if (sep < 0) return leadingZero ? raw.replace(LEADING_ZEROS, '') : raw;
+	if (!leadingZero && delimiter === ',') return raw;
+	const int = raw.slice(0, sep);
+	return `${leadingZero ? int.replace(LEADING_ZEROS, '') : int}.${raw.slice(sep + 1)}`;
+}
+
 function canonicalNumber(raw: string, delimiter: Delimiter, allowSign: boolean): string | null | 'negative' {
-	// Fast paths for the common plain forms (`125000`, `125000.50` / `125000,50`): same result as below.
-	if (PLAIN_INTEGER.test(raw)) return raw[0] === '0' ? raw.replace(LEADING_ZEROS, '') : raw;
-	const plain = PLAIN_DECIMAL[delimiter].exec(raw);
-	if (plain) return `${plain[1]![0] === '0' ? plain[1]!.replace(LEADING_ZEROS, '') : plain[1]}.${plain[2]}`;
+	const plain = plainNumber(raw, delimiter);
+	if (plain !== null) return plain;
 	let s = raw.trim();
 	// (Each replace below only runs when it can match: same result, less work per cell.)
 	const euro = s.includes('€');
@@ -137,10 +157,12 @@ export function parseBoolean(raw: string): Parsed<boolean> {
 	return fail('oui ou non (ou vrai/faux, true/false, 1/0)', 'yes or no (or oui/non, true/false, 1/0)');
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isRealDate(y: number, m: number, d: number): boolean {
-	if (m < 1 || m > 12 || d < 1) return false;
-	const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-	return d <= days && y >= 1900 && y <= 2100;
+	if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 2100) return false;
+	const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+	return d <= MONTH_DAYS[m - 1]! + (leap ? 1 : 0);
 }
 
 const pad = (n: number | string, width = 2) => String(n).padStart(width, '0');
@@ -165,11 +187,70 @@ function parisWallClock(instant: Date): string {
 const DATE_RE =
 	/^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\/(\d{1,2})\/(\d{4}))(?:[T\s]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
+/** The digit at `i` as a number, or -1 (char codes, no allocation). */
+function digitAt(raw: string, i: number): number {
+	const c = raw.charCodeAt(i) - 48;
+	return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Two digits at `i` as a number, or -1. */
+function twoDigits(raw: string, i: number): number {
+	const a = digitAt(raw, i);
+	const b = digitAt(raw, i + 1);
+	return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
+
+/**
+ * Fast path of `parseDateTime` for the forms exports write most (`2026-04-15`,
+ * `2026-04-15T14:32`, `2026-04-15 14:32:05`, `15/04/2026`, `15/04/2026 14:32`), read with char
+ * codes: the same canonical value as the general path, or null to leave the string to it
+ * (any other form, and every invalid one).
+ */
+function isoDateTime(raw: string): string | null {
+	const n = raw.length;
+	if (n !== 10 && n !== 16 && n !== 19) return null;
+	let y: number, mo: number, d: number;
+	if (raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
+		// YYYY-MM-DD
+		const hi = twoDigits(raw, 0);
+		const lo = twoDigits(raw, 2);
+		if (hi < 0 || lo < 0) return null;
+		y = hi * 100 + lo;
+		mo = twoDigits(raw, 5);
+		d = twoDigits(raw, 8);
+	} else if (raw.charCodeAt(2) === 47 && raw.charCodeAt(5) === 47) {
+		// DD/MM/YYYY
+		const hi = twoDigits(raw, 6);
+		const lo = twoDigits(raw, 8);
+		if (hi < 0 || lo < 0) return null;
+		y = hi * 100 + lo;
+		mo = twoDigits(raw, 3);
+		d = twoDigits(raw, 0);
+	} else return null;
+	if (!isRealDate(y, mo, d)) return null;
+	const day = `${y}-${mo < 10 ? '0' : ''}${mo}-${d < 10 ? '0' : ''}${d}`;
+	if (n === 10) return `${day} 00:00:00`;
+	const sep = raw.charCodeAt(10);
+	if ((sep !== 84 && sep !== 32) || raw.charCodeAt(13) !== 58) return null; // 'T' or ' ', then HH:MM
+	const h = twoDigits(raw, 11);
+	const mi = twoDigits(raw, 14);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59) return null;
+	let sec = '00';
+	if (n === 19) {
+		const s = twoDigits(raw, 17);
+		if (raw.charCodeAt(16) !== 58 || s < 0 || s > 59) return null;
+		sec = raw.slice(17, 19);
+	}
+	return `${day} ${raw.slice(11, 16)}:${sec}`;
+}
+
 /**
  * A date, optionally with a time, → Europe/Paris wall clock `YYYY-MM-DD HH:MM:SS`
  * (`00:00:00` when no time is given). An explicit offset (`Z`, `+02:00`) is converted to Paris time.
  */
 export function parseDateTime(raw: string): Parsed<string> {
+	const fast = isoDateTime(raw);
+	if (fast !== null) return ok(fast);
 	const m = DATE_RE.exec(raw.trim());
 	const expected = fail(
 		'une date JJ/MM/AAAA ou AAAA-MM-JJ, éventuellement suivie de l’heure HH:MM (ex. 15/04/2026 14:32)',
@@ -186,7 +267,10 @@ export function parseDateTime(raw: string): Parsed<string> {
 	const offset = m[10];
 	if (offset) {
 		const iso = `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${offset.toUpperCase() === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`;
-		return ok(parisWallClock(new Date(iso)));
+		const instant = new Date(iso);
+		// An offset the calendar has no such instant for (`+24:00`, `+99:99`) is not a date.
+		if (Number.isNaN(instant.getTime())) return expected;
+		return ok(parisWallClock(instant));
 	}
 	return ok(`${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`);
 }
@@ -296,5 +380,5 @@ export function parseBoundedInteger(raw: string, delimiter: Delimiter, min: numb
 
 /** Text: trimmed, internal line breaks normalised to `\n`. */
 export function parseText(raw: string): Parsed<string> {
-	return ok(raw.replace(/\r\n?/g, '\n').trim());
+	return ok((raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw).trim());
 }

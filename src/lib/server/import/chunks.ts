@@ -4,8 +4,8 @@
  * validity bitmask of 64-bit words, list entries as offset/length pairs over a child vector),
  * the way `@duckdb/node-api`'s own vectors write them, without its per-value objects:
  * a decimal is its digits as a scaled integer, never a float; a date its day number; a
- * timestamp its microseconds. Strings go through DuckDB's own copy
- * (`duckdb_vector_assign_string_element`).
+ * timestamp its microseconds; a short ASCII string its bytes inside the vector; other strings
+ * go through DuckDB's own copy (`duckdb_vector_assign_string_element`).
  *
  * The values are those the parsers give (src/lib/domain/parsers.ts): numbers and booleans as
  * such, decimals as canonical strings (`"125000.5"`), dates `YYYY-MM-DD`, times
@@ -94,14 +94,50 @@ function fixedWidth(width: number, set: (view: DataView, offset: number, value: 
 	};
 }
 
-/** Each string through DuckDB's own copy into the vector (into its child, for a list). */
+/** Bytes of a string in a vector: 4 of length, then 12 inline (short strings) or a prefix and a pointer. */
+const STRING_T = 16;
+/** The longest string DuckDB keeps inside its 16 bytes (`duckdb_string_t`'s `inlined`). */
+const INLINE_MAX = 12;
+
+/**
+ * Strings into a VARCHAR vector. An ASCII string of 12 bytes or fewer (a SIREN, a postal code,
+ * a status) is written where DuckDB keeps it, inside the vector's 16 bytes for the row
+ * (`duckdb_string_t`: its length, then its bytes, zero-padded); every other string goes
+ * through DuckDB's own copy, after (the inline values are copied in one block first).
+ */
 function assignStrings(vector: Vector, values: readonly unknown[], n: number): void {
 	let mask: Uint32Array | null = null;
+	let inline: Uint8Array | null = null;
+	let copied: number[] | null = null;
 	for (let i = 0; i < n; i++) {
 		const v = values[i];
-		if (v === null || v === undefined) mask = setNull(mask, i, n);
-		else bindings.vector_assign_string_element(vector, i, String(v));
+		if (v === null || v === undefined) {
+			mask = setNull(mask, i, n);
+			continue;
+		}
+		const s = typeof v === 'string' ? v : String(v);
+		if (s.length <= INLINE_MAX) {
+			inline ??= new Uint8Array(n * STRING_T);
+			const at = i * STRING_T;
+			let ascii = true;
+			for (let k = 0; k < s.length; k++) {
+				const c = s.charCodeAt(k);
+				if (c > 127) {
+					ascii = false;
+					break;
+				}
+				inline[at + 4 + k] = c;
+			}
+			if (ascii) {
+				inline[at] = s.length; // little-endian uint32 length, < 13
+				continue;
+			}
+			inline.fill(0, at + 4, at + STRING_T);
+		}
+		(copied ??= []).push(i);
 	}
+	if (inline) bindings.copy_data_to_vector(vector, 0, inline.buffer as ArrayBuffer, 0, inline.byteLength);
+	if (copied) for (const i of copied) bindings.vector_assign_string_element(vector, i, String(values[i]));
 	writeValidity(vector, mask);
 }
 
