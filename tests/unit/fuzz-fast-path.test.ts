@@ -208,7 +208,11 @@ const TOKENS = [
 	'\t12\n', '1\u00a0234,5', '1\u202f234', 'Lauréat', 'LAUREAT', 'laureat', 'Non retenue', 'non-retenue', 'Déposée', 'eligible',
 	'Éligible', 'En expertise', 'desistement', 'Désistement', 'Signée', 'signee', 'En cours', 'Soldée', 'Résiliée', 'resilie',
 	'Intermédiaire', 'intermediaire', 'Final', 'FINAL', 'finale', 'Œuvre', 'æ', 'ß', 'İ', 'K', 'Å', 'ﬁnal', 'final\u0301',
-	'  Lauréat  ', 'lau-réat', 'Laur éat', '_laureat_', 'oui', 'Non', 'x'
+	'  Lauréat  ', 'lau-réat', 'Laur éat', '_laureat_', 'oui', 'Non', 'x',
+	// As spreadsheets write amounts, and near misses.
+	'€130,800.00', '€0.00', '€1,234,567.5', '130,800.00 €', '130,800.00€', '125 000,50 €', '125\u00a0000,50\u00a0€', '1\u202f234\u202f567,89 €',
+	'1.234.567,89 €', '€0,123.45', '12 345 678', '1 234,567.00', '1,234 567', '12,34,567', '1234,567', '€€12', '€12€', '€ 12,345',
+	'12,345  €', '-€1,234.00', '+1,234', '-1,234.50', '(1,234.00)', '1,234.', '1,234.5.6', ',123', '1,2345', '-0,000', '-007', '+0.50'
 ];
 
 function randomString(rng: Rng): string {

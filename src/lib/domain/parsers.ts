@@ -43,31 +43,103 @@ const GROUPED: Record<Delimiter, RegExp> = { ',': /^\d{1,3}(\,\d{3})+$/, ';': /^
  */
 /**
  * Fast path of `canonicalNumber` for the plain forms (`125000`, `125000.50` in a `,` file,
- * `125000,50` in a `;` file), read with char codes: the same result, or null to leave the
- * string to the general path.
+ * `125000,50` in a `;` file) from `start` (after a sign), read with char codes: the same
+ * digits, or null to leave the string to the general path.
  */
-function plainNumber(raw: string, delimiter: Delimiter): string | null {
+function plainNumber(raw: string, delimiter: Delimiter, start: number): string | null {
 	const n = raw.length;
 	const decimalCode = delimiter === ';' ? 44 : 46; // ',' or '.'
 	let sep = -1;
-	for (let i = 0; i < n; i++) {
+	for (let i = start; i < n; i++) {
 		const c = raw.charCodeAt(i);
 		if (c >= 48 && c <= 57) continue;
 		// One separator, with digits on both sides.
-		if (c === decimalCode && sep < 0 && i > 0 && i < n - 1) sep = i;
+		if (c === decimalCode && sep < 0 && i > start && i < n - 1) sep = i;
 		else return null;
 	}
-	if (n === 0) return null;
-	const leadingZero = raw.charCodeAt(0) === 48;
-	if (sep < 0) return leadingZero ? raw.replace(LEADING_ZEROS, '') : raw;
-	if (!leadingZero && delimiter === ',') return raw;
-	const int = raw.slice(0, sep);
+	if (n === start) return null;
+	const leadingZero = raw.charCodeAt(start) === 48;
+	if (sep < 0) {
+		const int = start === 0 ? raw : raw.slice(start);
+		return leadingZero ? int.replace(LEADING_ZEROS, '') : int;
+	}
+	if (!leadingZero && delimiter === ',') return start === 0 ? raw : raw.slice(start);
+	const int = raw.slice(start, sep);
 	return `${leadingZero ? int.replace(LEADING_ZEROS, '') : int}.${raw.slice(sep + 1)}`;
 }
 
+/** Space, no-break space, narrow no-break space, thin space (GROUP_SPACES, one character). */
+const isGroupSpace = (c: number) => c === 32 || c === 0xa0 || c === 0x202f || c === 0x2009;
+
+/**
+ * Fast path of `canonicalNumber` for amounts as spreadsheets write them: thousands grouped
+ * by threes with one kind of separator (the delimiter's, or a space), an optional decimal
+ * part, a euro sign before or after (`€130,800.00`, `125 000,50 €`, `1.234.567,89`). The
+ * same digits as the general path, or null (anything else, signs included) to leave it the string.
+ */
+function groupedNumber(raw: string, delimiter: Delimiter): string | null {
+	let from = 0;
+	let to = raw.length;
+	if (raw.charCodeAt(0) === 0x20ac) from = 1;
+	else if (raw.charCodeAt(to - 1) === 0x20ac) {
+		to--;
+		if (isGroupSpace(raw.charCodeAt(to - 1))) to--;
+	}
+	const groupCode = delimiter === ';' ? 46 : 44;
+	const decimalCode = delimiter === ';' ? 44 : 46;
+	let separator = -1;
+	let int = '';
+	let segment = from;
+	let run = 0;
+	let i = from;
+	for (; i < to; i++) {
+		const c = raw.charCodeAt(i);
+		if (c >= 48 && c <= 57) {
+			run++;
+			continue;
+		}
+		if (c === decimalCode) break;
+		if (c !== groupCode && !isGroupSpace(c)) return null;
+		// One kind of separator, after 1 to 3 digits first, exactly 3 later.
+		if (separator >= 0 ? c !== separator || run !== 3 : run === 0 || run > 3) return null;
+		separator = c;
+		int += raw.slice(segment, i);
+		segment = i + 1;
+		run = 0;
+	}
+	if (separator < 0 || run !== 3) return null;
+	int += raw.slice(segment, i);
+	let frac = '';
+	if (i < to) {
+		if (i + 1 === to) return null;
+		for (let k = i + 1; k < to; k++) {
+			const c = raw.charCodeAt(k);
+			if (c < 48 || c > 57) return null;
+		}
+		frac = raw.slice(i + 1, to);
+	}
+	if (int.charCodeAt(0) === 48) int = int.replace(LEADING_ZEROS, '');
+	return frac === '' ? int : `${int}.${frac}`;
+}
+
+/** A canonical number's digits are all zeros (`0`, `0.00`). */
+function isZeroDigits(digits: string): boolean {
+	for (let i = 0; i < digits.length; i++) {
+		const c = digits.charCodeAt(i);
+		if (c !== 48 && c !== 46) return false;
+	}
+	return true;
+}
+
 function canonicalNumber(raw: string, delimiter: Delimiter, allowSign: boolean): string | null | 'negative' {
-	const plain = plainNumber(raw, delimiter);
-	if (plain !== null) return plain;
+	// Fast paths for the common forms: same result as the general path below.
+	const first = raw.charCodeAt(0);
+	const signed = first === 45 || first === 43; // '-' or '+'
+	const fast = signed ? plainNumber(raw, delimiter, 1) : (plainNumber(raw, delimiter, 0) ?? groupedNumber(raw, delimiter));
+	if (fast !== null) {
+		if (first !== 45 || isZeroDigits(fast)) return fast;
+		return allowSign ? `-${fast}` : 'negative';
+	}
 	let s = raw.trim();
 	// (Each replace below only runs when it can match: same result, less work per cell.)
 	const euro = s.includes('€');
