@@ -58,6 +58,8 @@ export interface CheckedExport {
 	/** Data rows read (blank lines excluded). */
 	rowCount: number;
 	rows: ParsedRow[];
+	/** Each row's key (`KEYS[kind]`' values, joined by U+0001: the dossier number alone for applications) → its row number. */
+	keys: Map<string, number>;
 	errors: ImportIssue[];
 	warnings: ImportIssue[];
 }
@@ -112,6 +114,7 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 		unknownColumns: [],
 		rowCount: 0,
 		rows: [],
+		keys: new Map(),
 		errors: [],
 		warnings: []
 	};
@@ -202,7 +205,7 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 	}
 
 	const keyCols = KEYS[kind];
-	const keys = new Map<string, number>();
+	const keys = result.keys;
 	const indexOf = COLUMNS[kind].map((def) => seen.get(def.id));
 	const total = table.records.length - headerIndex - 1;
 	onProgress?.({ phase: 'checking', done: 0, total });

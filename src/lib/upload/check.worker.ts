@@ -41,7 +41,7 @@ async function checkOne(id: number, index: number, file: File): Promise<void> {
 		}
 	});
 	const preview: FilePreview | null = records.length ? buildPreview(records, headerIndex, checked.errors, checked.warnings) : null;
-	const { rows: _rows, ...rest } = checked;
+	const { rows: _rows, keys: _keys, ...rest } = checked;
 	const report = fileReportFromCheck(rest, { bytes: bytes.byteLength, sha256: hash, preview });
 	progress('done', checked.rowCount, checked.rowCount);
 	scope.postMessage({ id, type: 'file', index, report, ms: Math.round(performance.now() - started) });

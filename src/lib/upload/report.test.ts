@@ -9,7 +9,7 @@ const apps = (n: number, at: Record<number, Record<string, string>> = {}) =>
 	Array.from({ length: n }, (_, i) => application({ numero_dossier: `HOX-${i + 1}`, ...(at[i + 2] ?? {}) }));
 
 function browserReport(bytes: Uint8Array, file = 'candidatures.csv'): LoadReport {
-	const { rows: _rows, ...checked } = checkExport(file, bytes);
+	const { rows: _rows, keys: _keys, ...checked } = checkExport(file, bytes);
 	const report = fileReportFromCheck(checked, { bytes: bytes.byteLength, sha256: null, preview: previewFromBytes(bytes, checked.errors, checked.warnings) });
 	return { stage: 'browser', ok: checked.errors.length === 0, dryRun: false, batchId: null, files: [report] };
 }

@@ -84,9 +84,9 @@ export function capIssues(report: FileReport, max: number): FileReport {
 	return { ...report, errors: [...structure.slice(0, max), ...content.slice(0, Math.max(0, max - structure.length))], warnings: report.warnings.slice(0, max) };
 }
 
-/** A file's report from the browser's check (checkExport without its parsed rows). */
+/** A file's report from the browser's check (checkExport without its parsed rows and keys). */
 export function fileReportFromCheck(
-	checked: Omit<CheckedExport, 'rows'>,
+	checked: Omit<CheckedExport, 'rows' | 'keys'>,
 	extra: { bytes: number; sha256: string | null; preview: FilePreview | null }
 ): FileReport {
 	return {

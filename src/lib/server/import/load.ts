@@ -63,9 +63,10 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 async function orphanWarnings(db: Database, checked: CheckedExport[]): Promise<Map<string, ImportIssue[]>> {
 	const result = new Map<string, ImportIssue[]>();
 	const candidatures = checked.find((c) => c.kind === 'candidatures');
-	let known: Set<string>;
-	if (candidatures) known = new Set(candidatures.rows.map((r) => String(r.numero_dossier)));
-	else known = new Set((await db.all<{ d: string }>('SELECT numero_dossier AS d FROM applications')).map((r) => r.d));
+	// The applications' keys are their dossier numbers (KEYS.candidatures), already indexed by the check.
+	const known: { has(dossier: string): boolean } = candidatures
+		? candidatures.keys
+		: new Set((await db.all<{ d: string }>('SELECT numero_dossier AS d FROM applications')).map((r) => r.d));
 	for (const c of checked) {
 		if (c.kind !== 'conventions' && c.kind !== 'rapports') continue;
 		const list: ImportIssue[] = [];
