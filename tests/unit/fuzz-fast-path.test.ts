@@ -15,6 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset, renderCsv, Rng, type DemoKind, type ExportStyle } from '../../scripts/demo-data';
 import { checkExport } from '../../src/lib/domain/check';
+import { brickIdOf, parseBrickList } from '../../src/lib/domain/bricks';
 import { foldToken, stripAccents } from '../../src/lib/domain/normalize';
 import {
 	parseAmount,
@@ -35,7 +36,7 @@ import { COLUMNS, EXPORT_KINDS, parseRecord, parseRow, rowSchema, type CellIssue
 
 // ---------------------------------------------------------------------------------------------
 // Reference implementations: the code before the fast paths, verbatim (parseDateTime with the
-// fix for offsets out of range, which threw, made to both).
+// fixes made to both: an offset out of range threw; an offset could carry a date out of 1900–2100).
 
 const GROUP_SPACES = /[\s\u00a0\u202f\u2009]/g;
 const refOk = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -173,7 +174,10 @@ function refParseDateTime(raw: string): Parsed<string> {
 		const instant = new Date(iso);
 		// An offset the calendar has no such instant for (`+24:00`, `+99:99`) is not a date.
 		if (Number.isNaN(instant.getTime())) return expected;
-		return refOk(refParisWallClock(instant));
+		// Paris time stays within the years accepted (an offset could carry 2100-12-31 into 2101).
+		const wall = refParisWallClock(instant);
+		const year = Number(wall.slice(0, 4));
+		return year >= 1900 && year <= 2100 ? refOk(wall) : expected;
 	}
 	return refOk(`${y}-${refPad(mo)}-${refPad(d)} ${refPad(h)}:${refPad(mi)}:${refPad(s)}`);
 }
@@ -185,6 +189,16 @@ function refParseDate(raw: string): Parsed<string> {
 
 function refParseText(raw: string): Parsed<string> {
 	return refOk(raw.replace(/\r\n?/g, '\n').trim());
+}
+
+function refParseBrickList(raw: string): string[] {
+	const ids: string[] = [];
+	for (const part of raw.split(/\s+et\s+|[|,;+/\n\r]/i)) {
+		if (part.trim() === '') continue;
+		const id = brickIdOf(part);
+		if (id !== '' && !ids.includes(id)) ids.push(id);
+	}
+	return ids;
 }
 
 function refParseEnum<T extends string>(raw: string, labels: Record<T, { fr: string; en: string }>): Parsed<T> {
@@ -276,6 +290,16 @@ describe('value parsers: fast paths = reference', () => {
 		}
 	});
 
+
+	it('parseBrickList (` et ` matched where spaces start) on 50 000 strings of spaces, `et`, separators and names', () => {
+		const rng = new Rng(31);
+		const pieces = [' ', ' ', '  ', '\t', '\u00a0', '\n', '\r\n', 'et', 'ET', 'e', 't', ' et ', 'slapos', 'Sōzu', 'x', '|', ',', ';', '+', '/'];
+		for (let i = 0; i < 50_000; i++) {
+			let raw = '';
+			for (let k = rng.int(0, 12); k > 0; k--) raw += rng.pick(pieces);
+			expect(parseBrickList(raw), JSON.stringify(raw)).toEqual(refParseBrickList(raw));
+		}
+	});
 
 	it('parseAmount, parseDecimal, parseInteger, parseBoundedInteger on 40 000 strings, both delimiters', () => {
 		const rng = new Rng(2026);

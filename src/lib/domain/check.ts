@@ -241,7 +241,7 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 		}
 		const row = parsed.data as ParsedRow;
 		row.__row = rowNumber;
-		const key = keyCols.map((k) => String(row[k])).join('\u0001');
+		const key = keyCols.length === 1 ? String(row[keyCols[0]!]) : keyCols.map((k) => String(row[k])).join('\u0001');
 		const first = keys.get(key);
 		if (first !== undefined) {
 			const shown = keyCols.map((k) => String(row[k])).join(' / ');
