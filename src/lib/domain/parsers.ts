@@ -37,11 +37,6 @@ const LEADING_ZEROS = /^0+(?=\d)/;
 const GROUPED: Record<Delimiter, RegExp> = { ',': /^\d{1,3}(\,\d{3})+$/, ';': /^\d{1,3}(\.\d{3})+$/ };
 
 /**
- * A number written the French or English way → canonical decimal string, or null when it
- * is not a number. The delimiter decides the decimal separator (exports.md §1); the other
- * separator may only group thousands (groups of exactly three digits).
- */
-/**
  * Fast path of `canonicalNumber` for the plain forms (`125000`, `125000.50` in a `,` file,
  * `125000,50` in a `;` file) from `start` (after a sign), read with char codes: the same
  * digits, or null to leave the string to the general path.
@@ -131,6 +126,11 @@ function isZeroDigits(digits: string): boolean {
 	return true;
 }
 
+/**
+ * A number written the French or English way → canonical decimal string, or null when it
+ * is not a number. The delimiter decides the decimal separator (exports.md §1); the other
+ * separator may only group thousands (groups of exactly three digits).
+ */
 function canonicalNumber(raw: string, delimiter: Delimiter, allowSign: boolean): string | null | 'negative' {
 	// Fast paths for the common forms: same result as the general path below.
 	const first = raw.charCodeAt(0);
