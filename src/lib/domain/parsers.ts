@@ -276,6 +276,13 @@ function twoDigits(raw: string, i: number): number {
 	return a < 0 || b < 0 ? -1 : a * 10 + b;
 }
 
+/** Four digits at `i` as a number, or -1. */
+function fourDigits(raw: string, i: number): number {
+	const hi = twoDigits(raw, i);
+	const lo = twoDigits(raw, i + 2);
+	return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
+}
+
 /**
  * Fast path of `parseDateTime` for the forms exports write most (`2026-04-15`,
  * `2026-04-15T14:32`, `2026-04-15 14:32:05`, `15/04/2026`, `15/04/2026 14:32`), read with char
@@ -286,20 +293,15 @@ function isoDateTime(raw: string): string | null {
 	const n = raw.length;
 	if (n !== 10 && n !== 16 && n !== 19) return null;
 	let y: number, mo: number, d: number;
+	// (A part that is not digits is -1, which isRealDate refuses.)
 	if (raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
 		// YYYY-MM-DD
-		const hi = twoDigits(raw, 0);
-		const lo = twoDigits(raw, 2);
-		if (hi < 0 || lo < 0) return null;
-		y = hi * 100 + lo;
+		y = fourDigits(raw, 0);
 		mo = twoDigits(raw, 5);
 		d = twoDigits(raw, 8);
 	} else if (raw.charCodeAt(2) === 47 && raw.charCodeAt(5) === 47) {
 		// DD/MM/YYYY
-		const hi = twoDigits(raw, 6);
-		const lo = twoDigits(raw, 8);
-		if (hi < 0 || lo < 0) return null;
-		y = hi * 100 + lo;
+		y = fourDigits(raw, 6);
 		mo = twoDigits(raw, 3);
 		d = twoDigits(raw, 0);
 	} else return null;
