@@ -62,6 +62,12 @@ export interface CheckedExport {
 	keys: Map<string, number>;
 	errors: ImportIssue[];
 	warnings: ImportIssue[];
+	/**
+	 * How the text was cut into records, once it was: its length in UTF-16 units, the header's
+	 * index, the records papaparse gave (trailing empty ones included) and the line break it
+	 * used. What the check of a large file in two halves (server/import/split.ts) needs to join them.
+	 */
+	layout: { chars: number; headerIndex: number; parsed: number; linebreak: string } | null;
 }
 
 const MAX_ERRORS = 10_000;
@@ -116,7 +122,8 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 		rows: [],
 		keys: new Map(),
 		errors: [],
-		warnings: []
+		warnings: [],
+		layout: null
 	};
 	onProgress?.({ phase: 'decoding', done: 0, total: 0 });
 	const decoded = decodeBytes(bytes);
@@ -146,6 +153,7 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 		result.errors.push(issue(file, 'empty_file', { fr: 'Le fichier est vide.', en: 'The file is empty.' }));
 		return result;
 	}
+	result.layout = { chars: decoded.text.length, headerIndex, parsed: table.parsed, linebreak: table.linebreak };
 	onRecords?.(table.records, headerIndex);
 	const headerRecord = table.records[headerIndex]!;
 	// Trailing empty header cells (a `;` at the end of each line) are ignored.

@@ -77,6 +77,10 @@ export interface Table {
 	records: string[][];
 	/** Problems papaparse found with the structure (unclosed quotes…). */
 	parseErrors: { row: number; message: string }[];
+	/** Records papaparse gave, the trailing empty ones (dropped from `records`) included. */
+	parsed: number;
+	/** The line break papaparse read the records with (guessed from the text's first megabyte). */
+	linebreak: string;
 }
 
 export function parseTable(text: string, delimiter: Delimiter = detectDelimiter(text)): Table {
@@ -92,9 +96,10 @@ export function parseTable(text: string, delimiter: Delimiter = detectDelimiter(
 		.filter((e) => e.type === 'Quotes')
 		.map((e) => ({ row: (e.row ?? 0) + 1, message: e.message }));
 	const records = result.data;
+	const parsed = records.length;
 	// A file ending with a line break gives a last empty record: drop trailing empty ones.
 	while (records.length > 0 && isBlankRecord(records[records.length - 1]!)) records.pop();
-	return { delimiter, records, parseErrors };
+	return { delimiter, records, parseErrors, parsed, linebreak: result.meta.linebreak };
 }
 
 export function isBlankRecord(record: readonly string[]): boolean {

@@ -6,13 +6,15 @@
  */
 import { BIGINT, BOOLEAN, DATE, DECIMAL, INTEGER, LIST, TIMESTAMP, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { randomUUID, webcrypto } from 'node:crypto';
-import { checkExport, crossFileErrors, type CheckedExport, type ImportIssue, type ParsedRow } from '../../domain/check';
-import { COLUMNS, type ExportKind } from '../../domain/schemas';
-import { resolveRegion } from '../../domain/regions';
+import { crossFileErrors, type ImportIssue, type ParsedRow } from '../../domain/check';
+import type { ExportKind } from '../../domain/schemas';
 import type { Database, Transaction } from '../db/database';
 import { recordAudit } from '../auth/audit';
 import { refreshDerived } from '../figures/views';
-import { columnWriter, fillChunk } from './chunks';
+import { CHUNK_ROWS, snapshotColumns, snapshotValues } from './batch';
+import { columnWriter, fillChunk, packedChunk } from './chunks';
+import { columnPacker } from './pack';
+import { splitMinBytes, startCheck, type CheckedTail, type FileCheck, type StartedCheck } from './split';
 import { setCurrentSnapshot, SNAPSHOTS_KEPT } from './restore';
 
 // Pointing the current snapshot, undo and pruning live in restore.ts (kept exported from here).
@@ -29,6 +31,8 @@ export interface ImportOptions {
 	dryRun?: boolean;
 	/** The client's address, for the audit trail (null from the command line). */
 	ip?: string | null;
+	/** From this size a file is checked in two halves on two cores (split.ts; default `splitMinBytes()`). Same answer either way. */
+	splitFrom?: number;
 }
 
 export interface FileOutcome {
@@ -60,7 +64,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /** Agreements and reports that name an application absent from the applications snapshot. */
-async function orphanWarnings(db: Database, checked: CheckedExport[]): Promise<Map<string, ImportIssue[]>> {
+async function orphanWarnings(db: Database, checked: FileCheck[]): Promise<Map<string, ImportIssue[]>> {
 	const result = new Map<string, ImportIssue[]>();
 	const candidatures = checked.find((c) => c.kind === 'candidatures');
 	// The applications' keys are their dossier numbers (KEYS.candidatures), already indexed by the check.
@@ -70,12 +74,19 @@ async function orphanWarnings(db: Database, checked: CheckedExport[]): Promise<M
 	for (const c of checked) {
 		if (c.kind !== 'conventions' && c.kind !== 'rapports') continue;
 		const list: ImportIssue[] = [];
-		for (const r of c.rows) {
-			const dossier = String(r.numero_dossier);
+		// The rows checked in this thread, then those of the file's second half checked in the worker (split.ts).
+		const names = c.rows.map((r) => String(r.numero_dossier));
+		const rows = c.rows.map((r) => r.__row);
+		if (c.tail?.dossiers) {
+			names.push(...c.tail.dossiers.names);
+			rows.push(...c.tail.dossiers.rows);
+		}
+		for (let i = 0; i < names.length; i++) {
+			const dossier = names[i]!;
 			if (known.has(dossier)) continue;
 			list.push({
 				file: c.file,
-				row: r.__row,
+				row: rows[i]!,
 				column: 'numero_dossier',
 				value: dossier,
 				code: 'orphan',
@@ -112,55 +123,31 @@ function duckType(sql: string): DuckDBType {
 	throw new Error(`No DuckDB type for column type ${sql}`);
 }
 
-/** Rows per chunk handed to the appender (DuckDB's vector size). */
-const CHUNK_ROWS = 2048;
-
-/**
- * A function returning, for `n` rows from `start`, the rows' numbers in the file, then one
- * array of values per column of `ids`: the snapshot table's columns after its load id. Compiled once per kind from the column ids of `COLUMNS`
- * (constants of this code, quoted with JSON.stringify), it reads each value with a plain
- * property load: several times faster on 100 000 rows than `row[id]` with `id` changing,
- * which V8 cannot specialise.
- */
-function columnReader(ids: readonly string[]): (rows: readonly ParsedRow[], start: number, n: number) => unknown[][] {
-	const names = ['__row', ...ids];
-	return new Function(
-		'rows',
-		'start',
-		'n',
-		`${names.map((_, c) => `const c${c} = new Array(n);`).join(' ')}
-		for (let i = 0; i < n; i++) {
-			const row = rows[start + i];
-			${names.map((id, c) => `c${c}[i] = row[${JSON.stringify(id)}];`).join(' ')}
-		}
-		return [${names.map((_, c) => `c${c}`).join(', ')}];`
-	) as (rows: readonly ParsedRow[], start: number, n: number) => unknown[][];
-}
+const packLoadIds = columnPacker('BIGINT');
 
 /**
  * Bulk-insert checked rows as a new snapshot with DuckDB's appender, in the load's
  * transaction (a rollback leaves nothing; no file ever holds the rows): 2 048 rows at a time,
- * column by column, each value written exactly in its column's type (chunks.ts).
+ * column by column, each value written exactly in its column's type (chunks.ts); then, for a
+ * file checked in two halves, the second half's rows as the worker packed them, numbered as in
+ * the file.
  */
-async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, rows: readonly ParsedRow[]): Promise<void> {
-	const defs = COLUMNS[kind];
-	const types: DuckDBType[] = [BIGINT, INTEGER, ...defs.map((d) => duckType(d.sql)), ...(kind === 'candidatures' ? [VARCHAR] : [])];
+async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, rows: readonly ParsedRow[], tail: CheckedTail | null): Promise<void> {
+	const types: DuckDBType[] = [BIGINT, ...snapshotColumns(kind).map(duckType)];
 	const writers = types.map(columnWriter);
-	const read = columnReader(defs.map((d) => d.id));
 	const appender = await tx.connection.createAppender(`${kind}_rows`);
 	try {
 		for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
 			const n = Math.min(CHUNK_ROWS, rows.length - start);
-			const columns: unknown[][] = [new Array(n).fill(loadId), ...read(rows, start, n)];
-			if (kind === 'candidatures') {
-				const regions = new Array(n);
-				for (let i = 0; i < n; i++) {
-					const row = rows[start + i]!;
-					regions[i] = resolveRegion(row.region as string | null, String(row.code_postal));
-				}
-				columns.push(regions);
-			}
+			const columns: unknown[][] = [new Array(n).fill(loadId), ...snapshotValues(kind, rows, start, n)];
 			appender.appendDataChunk(fillChunk(types, writers, columns, n));
+		}
+		for (const { n, columns } of tail ? await tail.batches() : []) {
+			const numbers = columns[0]!;
+			if (numbers.type !== 'fixed') throw new Error('Row numbers are packed as integers');
+			const rowNumbers = new Int32Array(numbers.data);
+			for (let i = 0; i < n; i++) rowNumbers[i]! += tail!.rowOffset;
+			appender.appendDataChunk(packedChunk(types, [packLoadIds(new Array(n).fill(loadId), n), ...columns], n));
 		}
 		appender.flushSync();
 	} finally {
@@ -224,7 +211,23 @@ async function auditImport(tx: Transaction, options: ImportOptions, result: Impo
 export async function importExports(db: Database, inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
 	const batchId = randomUUID();
 	const hashes = Promise.all(inputs.map((input) => sha256Hex(input.bytes)));
-	const checked = inputs.map((input) => checkExport(input.name, input.bytes));
+	const checked: FileCheck[] = [];
+	try {
+		// The large files' second halves go to workers first; then the files checked whole here,
+		// then the first halves (split.ts).
+		const started: StartedCheck[] = [];
+		for (const input of inputs) started.push(await startCheck(input.name, input.bytes, options.splitFrom ?? splitMinBytes()));
+		for (const split of [false, true]) {
+			for (const [i, s] of started.entries()) if (s.split === split) checked[i] = await s.finish();
+		}
+		return await checkAndLoad(db, inputs, options, batchId, hashes, checked);
+	} finally {
+		// The second halves' workers of a refused or dry-run load (their rows not wanted).
+		for (const c of checked) c?.tail?.cancel();
+	}
+}
+
+async function checkAndLoad(db: Database, inputs: ImportInput[], options: ImportOptions, batchId: string, hashes: Promise<string[]>, checked: FileCheck[]): Promise<ImportResult> {
 	const cross = crossFileErrors(checked);
 	const orphans = checked.every((c) => c.errors.length === 0) && cross.length === 0 ? await orphanWarnings(db, checked) : new Map();
 	const sha256 = await hashes;
@@ -260,7 +263,7 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 			const f = files[i]!;
 			const kind = f.kind!;
 			f.loadId = await recordLoad(tx, batchId, options, f, 'loaded');
-			await insertRows(tx, kind, f.loadId, checked[i]!.rows);
+			await insertRows(tx, kind, f.loadId, checked[i]!.rows, checked[i]!.tail);
 			await setCurrentSnapshot(tx, kind, f.loadId);
 		}
 		await refreshDerived(tx);
