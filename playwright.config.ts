@@ -36,7 +36,10 @@ export default defineConfig({
 			ORIGIN: `http://127.0.0.1:${PORT}`,
 			// The sign-in brake counts failures per address: tests that make many failed sign-ins send
 			// their own X-Forwarded-For, so they never lock out 127.0.0.1 for the other tests.
-			HOX_TRUST_PROXY: '1'
+			HOX_TRUST_PROXY: '1',
+			// Every uploaded file with rows is checked in two halves, the second in a worker thread
+			// (src/lib/server/import/split.ts): the built worker is exercised by every upload test.
+			HOX_SPLIT_CHECK_BYTES: '1'
 		}
 	}
 });

@@ -206,7 +206,8 @@ export async function startCheck(name: string, bytes: Uint8Array, minBytes: numb
 	let worker: HalfWorker;
 	try {
 		worker = await startHalfWorker({ name, bytes: plan.tail });
-	} catch {
+	} catch (error) {
+		console.warn(`Check worker unavailable, ${name} is checked in one thread:`, error);
 		return inThread;
 	}
 	return {
@@ -216,8 +217,8 @@ export async function startCheck(name: string, bytes: Uint8Array, minBytes: numb
 			let joined: FileCheck | null = null;
 			try {
 				joined = join(head, await worker.checked, plan, worker);
-			} catch {
-				// The worker failed: the whole file is checked here.
+			} catch (error) {
+				console.warn(`Check worker failed, ${name} is checked again in one thread:`, error);
 			}
 			if (joined) return joined;
 			worker.stop();
