@@ -119,7 +119,7 @@ main(async () => {
 
 		const imports: ImportBench[] = [];
 		for (const n of sizes) {
-			const repetitions = Number(values.repetitions ?? (n >= 100_000 ? 2 : 3));
+			const repetitions = Number(values.repetitions ?? 3);
 			imports.push(await benchImport(work, n, { repetitions, figureRuns: n >= 100_000 ? 30 : 50, log }));
 		}
 

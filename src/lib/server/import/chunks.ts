@@ -4,10 +4,10 @@
  * validity bitmask of 64-bit words, list entries as offset/length pairs over a child vector),
  * the way `@duckdb/node-api`'s own vectors write them, without its per-value objects. The bytes
  * are made by pack.ts (a decimal is its digits as a scaled integer, never a float; a date its
- * day number; a timestamp its microseconds): here for rows checked in this thread, in the check
- * worker for the second half of a large file (split.ts), whose packed columns `packedChunk`
- * writes. Strings of rows checked here: a short ASCII string's bytes go inside the vector, other
- * strings through DuckDB's own copy (`duckdb_vector_assign_string_element`).
+ * day number; a timestamp its microseconds; a short string its bytes inside the vector): here
+ * for rows checked in this thread (`fillChunk`), in the check worker for the second half of a
+ * large file (split.ts), whose packed columns `packedChunk` writes. The only thing added here
+ * is where the long strings' bytes are: DuckDB copies them into the vector in one call.
  *
  * The values are those the parsers give (src/lib/domain/parsers.ts): numbers and booleans as
  * such, decimals as canonical strings (`"125000.5"`), dates `YYYY-MM-DD`, times
@@ -18,8 +18,8 @@
  * a load).
  */
 import bindings from '@duckdb/node-bindings';
-import { DuckDBDataChunk, DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
-import { columnPacker, INLINE_MAX, setNull, STRING_T, type PackedColumn, type PackedStrings } from './pack';
+import { DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import { columnPacker, STRING_T, type PackedColumn, type PackedStrings } from './pack';
 
 type Vector = ReturnType<typeof bindings.data_chunk_get_vector>;
 
@@ -49,16 +49,15 @@ function writeStrings(vector: Vector, packed: PackedStrings): void {
 		const slot = long[0]!;
 		bindings.vector_assign_string_element_len(vector, slot, heap);
 		const data = bindings.vector_get_data(vector, entries.byteLength);
-		const copied = new DataView(data.buffer, data.byteOffset, data.byteLength);
-		const low = copied.getUint32(slot * STRING_T + 8, true);
-		const high = copied.getUint32(slot * STRING_T + 12, true);
-		const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
+		const copied = new Uint32Array(data.buffer, data.byteOffset + slot * STRING_T + 8, 2);
+		const [low, high] = [copied[0]!, copied[1]!];
+		const words = new Uint32Array(entries.buffer, entries.byteOffset, entries.byteLength >>> 2);
 		for (let k = 0; k < long.length; k++) {
-			// The copy's address plus the string's offset in it (held in the pointer's place), as a 64-bit little-endian integer.
-			const at = long[k]! * STRING_T + 8;
-			const sum = low + view.getUint32(at, true);
-			view.setUint32(at, sum >>> 0, true);
-			view.setUint32(at + 4, high + (sum >= TWO_32 ? 1 : 0), true);
+			// The copy's address plus the string's offset in it (held in the pointer's place), as a 64-bit integer.
+			const at = long[k]! * 4 + 2;
+			const sum = low + words[at]!;
+			words[at] = sum >>> 0;
+			words[at + 1] = high + (sum >= TWO_32 ? 1 : 0);
 		}
 	}
 	bindings.copy_data_to_vector(vector, 0, entries.buffer as ArrayBuffer, entries.byteOffset, entries.byteLength);
@@ -88,54 +87,8 @@ function writeColumn(vector: Vector, packed: PackedColumn): void {
 	}
 }
 
-/**
- * Strings into a VARCHAR vector. An ASCII string of 12 bytes or fewer (a SIREN, a postal code,
- * a status) is written where DuckDB keeps it, inside the vector's 16 bytes for the row
- * (`duckdb_string_t`: its length, then its bytes, zero-padded); every other string goes
- * through DuckDB's own copy, after (the inline values are copied in one block first).
- */
-function assignStrings(vector: Vector, values: readonly unknown[], n: number): void {
-	let mask: Uint32Array | null = null;
-	let inline: Uint8Array | null = null;
-	let copied: number[] | null = null;
-	for (let i = 0; i < n; i++) {
-		const v = values[i];
-		if (v === null || v === undefined) {
-			mask = setNull(mask, i, n);
-			continue;
-		}
-		const s = typeof v === 'string' ? v : String(v);
-		if (s.length <= INLINE_MAX) {
-			inline ??= new Uint8Array(n * STRING_T);
-			const at = i * STRING_T;
-			let ascii = true;
-			for (let k = 0; k < s.length; k++) {
-				const c = s.charCodeAt(k);
-				if (c > 127) {
-					ascii = false;
-					break;
-				}
-				inline[at + 4 + k] = c;
-			}
-			if (ascii) {
-				inline[at] = s.length; // little-endian uint32 length, < 13
-				continue;
-			}
-			inline.fill(0, at + 4, at + STRING_T);
-		}
-		(copied ??= []).push(i);
-	}
-	if (inline) bindings.copy_data_to_vector(vector, 0, inline.buffer as ArrayBuffer, 0, inline.byteLength);
-	if (copied) for (const i of copied) bindings.vector_assign_string_element(vector, i, String(values[i]));
-	writeValidity(vector, mask);
-}
-
-/**
- * How a column of this type is written: strings by `assignStrings`, every other type packed
- * (pack.ts, by the type's SQL name) then copied. Throws for a type the exports never use.
- */
+/** How a column of this type is written: packed (pack.ts, by the type's SQL name), then copied. Throws for a type the exports never use. */
 export function columnWriter(type: DuckDBType): ColumnWriter {
-	if (type.typeId === DuckDBTypeId.VARCHAR) return assignStrings;
 	const pack = columnPacker(type.toString());
 	return (vector, values, n) => writeColumn(vector, pack(values, n));
 }

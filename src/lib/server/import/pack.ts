@@ -125,13 +125,15 @@ function fixedWidth(width: number, set: (view: DataView, offset: number, value: 
 let scratch = Buffer.allocUnsafe(1 << 20);
 
 /**
- * `n` strings: each encoded to UTF-8 once (by Node); 12 bytes or fewer written inside its 16
- * (length, bytes, zero padding), a longer one as its length, its first 4 bytes and, in place of
- * its pointer, its offset among the long strings' bytes.
+ * `n` strings as DuckDB's `duckdb_string_t` (its own byte order: a 32-bit length, then 12 bytes):
+ * an ASCII string of 12 bytes or fewer (a SIREN, a postal code, a status) written inside its 16
+ * bytes as they are, with no encoding; any other string encoded to UTF-8 once (by Node) — inside
+ * its 16 bytes if it fits, else its first 4 bytes there and, in place of its pointer, its offset
+ * among the long strings' bytes.
  */
 export function packStrings(values: readonly unknown[], n: number): PackedStrings {
 	const entries = new Uint8Array(n * STRING_T);
-	const view = new DataView(entries.buffer);
+	const words = new Uint32Array(entries.buffer);
 	const long: number[] = [];
 	let validity: Uint32Array | null = null;
 	let used = 0;
@@ -142,6 +144,20 @@ export function packStrings(values: readonly unknown[], n: number): PackedString
 			continue;
 		}
 		const s = typeof v === 'string' ? v : String(v);
+		const at = i * STRING_T;
+		if (s.length <= INLINE_MAX) {
+			let k = 0;
+			for (; k < s.length; k++) {
+				const c = s.charCodeAt(k);
+				if (c > 127) break;
+				entries[at + 4 + k] = c;
+			}
+			if (k === s.length) {
+				words[at >>> 2] = k;
+				continue;
+			}
+			entries.fill(0, at + 4, at + STRING_T);
+		}
 		// At most 3 bytes per UTF-16 unit.
 		if (scratch.length - used < s.length * 3) {
 			const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, used + s.length * 3));
@@ -149,13 +165,12 @@ export function packStrings(values: readonly unknown[], n: number): PackedString
 			scratch = grown;
 		}
 		const length = scratch.write(s, used, 'utf8');
-		const at = i * STRING_T;
-		view.setUint32(at, length, true);
+		words[at >>> 2] = length;
 		// The bytes when they fit, else the first four (the prefix DuckDB compares first).
 		const shown = length <= INLINE_MAX ? length : 4;
 		for (let k = 0; k < shown; k++) entries[at + 4 + k] = scratch[used + k]!;
 		if (length > INLINE_MAX) {
-			view.setUint32(at + 8, used, true);
+			words[(at >>> 2) + 2] = used;
 			long.push(i);
 			used += length;
 		}
