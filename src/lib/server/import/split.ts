@@ -98,8 +98,9 @@ async function newWorker(): Promise<Worker> {
 	// Imported for its URL only (a separate chunk once built). From the sources (tests,
 	// `vite dev`, the tsx scripts) the worker reads TypeScript through tsx; built, it is plain JavaScript.
 	const { CHECK_WORKER_URL, CHECK_WORKER_ROLE } = await import('./check-worker');
-	const execArgv = CHECK_WORKER_URL.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
-	const worker = new Worker(new URL(CHECK_WORKER_URL), { workerData: { role: CHECK_WORKER_ROLE }, execArgv });
+	// (Otherwise it inherits this process's options: a per-process one, such as a V8 heap size, may not be given to a worker.)
+	const tsx = CHECK_WORKER_URL.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx'));
+	const worker = new Worker(new URL(CHECK_WORKER_URL), { workerData: { role: CHECK_WORKER_ROLE }, ...(tsx ? { execArgv: ['--import', 'tsx'] } : {}) });
 	worker.on('exit', () => {
 		if (spare === worker) spare = null;
 	});
