@@ -6,8 +6,9 @@
  * whether the halves must be joined or the whole file checked again, so a test cannot pass by
  * never splitting.
  */
+import { isDeepStrictEqual } from 'node:util';
 import Papa from 'papaparse';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkExport, type CheckedExport } from '../../src/lib/domain/check';
 import type { Database } from '../../src/lib/server/db/database';
 import { importExports, type ImportInput, type ImportResult } from '../../src/lib/server/import/load';
@@ -149,6 +150,22 @@ describe('a file checked in two halves', () => {
 		expect(orphans.length).toBe(lines.length - 1);
 		expect(orphans.at(-1)!.row).toBe(lines.length);
 		expect(result.warnings.filter((w) => w.code === 'unknown_column').length).toBe(1);
+	});
+
+	it('checks and packs the second half again in this thread when the worker is gone after its check', async () => {
+		const bytes = renderCsv('candidatures', generateDataset({ seed: 13, applications: 3000 }).candidatures, 'clean-utf8');
+		const fromWorker = await (await checkFile('c.csv', bytes, 1)).tail!.batches();
+		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+		try {
+			const stopped = await checkFile('c.csv', bytes, 1);
+			stopped.tail!.cancel();
+			const again = await stopped.tail!.batches();
+			expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(['Check worker failed, the second half of c.csv is checked again in this thread:']);
+			expect(again.reduce((n, b) => n + b.n, 0)).toBeGreaterThan(1000);
+			expect(isDeepStrictEqual(again, fromWorker)).toBe(true);
+		} finally {
+			warn.mockRestore();
+		}
 	});
 
 	it('is not tried on small files, UTF-16, a quoted header or a file of one line', async () => {

@@ -22,7 +22,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { checkExport, type CheckedExport } from '../../domain/check';
-import type { PackedBatch } from './batch';
+import { packRows, type PackedBatch } from './batch';
 import type { CheckMessage, CheckRequest, Dossiers } from './check-worker';
 
 /** From this size a file is checked in two halves (below, a worker costs more than it saves). */
@@ -43,7 +43,10 @@ export interface CheckedTail {
 	rowOffset: number;
 	/** The dossiers the half's rows name, numbered as in the file (agreements and reports; null for applications). */
 	dossiers: Dossiers | null;
-	/** The packed rows, in file order (the worker stops once they are given). */
+	/**
+	 * The packed rows, in file order, from the worker (kept for the next file once it gave
+	 * them); should it fail or have been stopped, the half is checked and packed again here.
+	 */
 	batches(): Promise<PackedBatch[]>;
 	/** Stop the worker if its rows are not wanted (a refused or dry-run load). */
 	cancel(): void;
@@ -54,8 +57,10 @@ export type FileCheck = CheckedExport & { tail: CheckedTail | null };
 
 interface Plan {
 	head: Uint8Array;
-	/** The header line, then the bytes after the cut. */
+	/** The header line, then the bytes after the cut (handed over to the worker). */
 	tail: Uint8Array;
+	/** Make `tail` again (once it has gone to the worker). */
+	tailAgain(): Uint8Array;
 	/** Whether the cut's line break is `\r\n`. */
 	crlf: boolean;
 	/** The whole file. */
@@ -71,10 +76,13 @@ export function planSplit(bytes: Uint8Array, minBytes: number): Plan | null {
 	if (headerEnd <= 0 || bytes.subarray(0, headerEnd).includes(0x22)) return null;
 	const cut = bytes.indexOf(0x0a, headerEnd + ((bytes.byteLength - headerEnd) >> 1)) + 1;
 	if (cut <= 0 || cut >= bytes.byteLength) return null;
-	const tail = new Uint8Array(headerEnd + bytes.byteLength - cut);
-	tail.set(bytes.subarray(0, headerEnd));
-	tail.set(bytes.subarray(cut), headerEnd);
-	return { head: bytes.subarray(0, cut), tail, crlf: bytes[cut - 2] === 0x0d, bytes };
+	const tailAgain = () => {
+		const tail = new Uint8Array(headerEnd + bytes.byteLength - cut);
+		tail.set(bytes.subarray(0, headerEnd));
+		tail.set(bytes.subarray(cut), headerEnd);
+		return tail;
+	};
+	return { head: bytes.subarray(0, cut), tail: tailAgain(), tailAgain, crlf: bytes[cut - 2] === 0x0d, bytes };
 }
 
 type Checked = Extract<CheckMessage, { type: 'checked' }>;
@@ -183,7 +191,15 @@ function join(head: CheckedExport, answer: Checked, plan: Plan, worker: HalfWork
 		keys.set(key, row + rowOffset);
 	}
 	const dossiers = answer.dossiers && { names: answer.dossiers.names, rows: answer.dossiers.rows.map((r) => r + rowOffset) };
-	return { ...head, rowCount: head.rowCount + tail.rowCount, keys, layout: null, tail: { rowOffset, dossiers, batches: () => worker.packed, cancel: worker.stop } };
+	const kind = head.kind;
+	const batches = () =>
+		worker.packed.catch((error) => {
+			console.warn(`Check worker failed, the second half of ${head.file} is checked again in this thread:`, error);
+			const again = checkExport(head.file, plan.tailAgain());
+			if (again.errors.length > 0 || again.rowCount !== tail.rowCount) throw new Error(`The second half of ${head.file} does not check the same twice.`);
+			return packRows(kind, again.rows);
+		});
+	return { ...head, rowCount: head.rowCount + tail.rowCount, keys, layout: null, tail: { rowOffset, dossiers, batches, cancel: worker.stop } };
 }
 
 /** A file's check, begun: its second half's worker started when it is checked in two. */
