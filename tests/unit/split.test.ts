@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkExport, type CheckedExport } from '../../src/lib/domain/check';
 import type { Database } from '../../src/lib/server/db/database';
 import { importExports, type ImportInput, type ImportResult } from '../../src/lib/server/import/load';
-import { checkFile, planSplit } from '../../src/lib/server/import/split';
+import { checkFile, hasSpareWorker, planSplit, setSpareIdleMs } from '../../src/lib/server/import/split';
 import { encodeWindows1252, generateDataset, renderCsv, type ExportStyle } from '../../scripts/demo-data';
 import { openTempDb } from './fixtures';
 
@@ -168,6 +168,21 @@ describe('a file checked in two halves', () => {
 		}
 	});
 
+	it('keeps the worker for the next file a while, then stops it', async () => {
+		setSpareIdleMs(300);
+		try {
+			const bytes = renderCsv('candidatures', small.candidatures, 'clean-utf8');
+			await (await checkFile('c.csv', bytes, 1)).tail!.batches();
+			expect(hasSpareWorker()).toBe(true);
+			await (await checkFile('c.csv', bytes, 1)).tail!.batches();
+			expect(hasSpareWorker()).toBe(true);
+			await new Promise((resolve) => setTimeout(resolve, 600));
+			expect(hasSpareWorker()).toBe(false);
+		} finally {
+			setSpareIdleMs(60_000);
+		}
+	});
+
 	it('is not tried on small files, UTF-16, a quoted header or a file of one line', async () => {
 		const clean = renderCsv('candidatures', small.candidatures, 'clean-utf8');
 		expect(planSplit(clean, clean.byteLength + 1)).toBeNull();
@@ -175,11 +190,14 @@ describe('a file checked in two halves', () => {
 		expect(planSplit(new Uint8Array([0xff, 0xfe, 0x61, 0x00, 0x0a, 0x00, 0x62, 0x00, 0x0a, 0x00]), 1)).toBeNull();
 		expect(planSplit(utf8('"numero_dossier",statut\nA,B\nC,D\n'), 1)).toBeNull();
 		expect(planSplit(utf8('numero_dossier,statut'), 1)).toBeNull();
-		// A refused load, a dry run: the worker is stopped, nothing is loaded.
+		// A dry run: the worker checks without packing, and is kept; nothing is loaded.
 		const db = await openTempDb();
 		opened.push(db);
 		const dry = await importExports(db, [input('candidatures.csv', clean)], { actor: 'test', source: 'cli', splitFrom: 1, dryRun: true });
 		expect(dry.ok).toBe(true);
+		expect(said(dry)).toEqual(said(await importExports(db, [input('candidatures.csv', clean)], { actor: 'test', source: 'cli', dryRun: true })));
 		expect(await db.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM candidatures_rows')).toEqual({ n: 0 });
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(hasSpareWorker()).toBe(true);
 	});
 });
