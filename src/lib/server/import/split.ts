@@ -98,8 +98,8 @@ interface HalfWorker {
 /**
  * The worker of the last check, kept idle once it answered (unreferenced: it never keeps the
  * process alive), so that the next large file within `spareIdleMs` neither waits for a worker to
- * start nor runs on cold code; then stopped, which gives back its memory (some 400 MB after a
- * half of 35 MB). One at most; a worker stopped mid-check is not kept.
+ * start nor runs on cold code; then stopped, which gives back its memory (250–400 MB after a
+ * half of 15–35 MB). One at most; a worker stopped mid-check is not kept.
  */
 let spare: Worker | null = null;
 let spareTimer: ReturnType<typeof setTimeout> | null = null;
