@@ -220,14 +220,15 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 		for (const split of [false, true]) {
 			for (const [i, s] of started.entries()) if (s.split === split) checked[i] = await s.finish();
 		}
-		return await checkAndLoad(db, inputs, options, batchId, hashes, checked);
+		return await loadChecked(db, inputs, options, batchId, hashes, checked);
 	} finally {
-		// The second halves' workers of a refused or dry-run load (their rows not wanted).
+		// A worker still packing rows that will not be loaded (a refused load) is stopped.
 		for (const c of checked) c?.tail?.cancel();
 	}
 }
 
-async function checkAndLoad(db: Database, inputs: ImportInput[], options: ImportOptions, batchId: string, hashes: Promise<string[]>, checked: FileCheck[]): Promise<ImportResult> {
+/** The rest of `importExports` once every file is checked: the report, then the load or the recorded refusal. */
+async function loadChecked(db: Database, inputs: ImportInput[], options: ImportOptions, batchId: string, hashes: Promise<string[]>, checked: FileCheck[]): Promise<ImportResult> {
 	const cross = crossFileErrors(checked);
 	const orphans = checked.every((c) => c.errors.length === 0) && cross.length === 0 ? await orphanWarnings(db, checked) : new Map();
 	const sha256 = await hashes;
