@@ -163,6 +163,10 @@ describe('agreement and programme rules', () => {
 		kpis = await computeKpis(db);
 		expect(kpis.funding.remaining_eur).toBe(-100_000);
 		expect(kpis.rule_flags.filter((f) => f.rule === 'R17')).toEqual([{ rule: 'R17' }]);
+		// R17 is the programme's: a filter that leaves no agreement does not hide it.
+		kpis = await computeKpis(db, { releve: [1] });
+		expect(kpis.funding.committed_eur).toBe(0);
+		expect(kpis.rule_flags.filter((f) => f.rule === 'R17')).toEqual([{ rule: 'R17' }]);
 	});
 
 	it('flags carry the values that triggered them', async () => {

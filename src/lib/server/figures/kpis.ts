@@ -9,6 +9,7 @@ import { BRICK_IDS } from '../../domain/bricks';
 import { APPLICATION_STATUSES, DNSH_OBJECTIVES, DNSH_SCORES, ENVELOPE_EUR } from '../../domain/programme';
 import { applicationPredicate, isEmptyFilter, type FigureFilter } from './filters';
 import { memoized } from './memo';
+import { applicationBricksSelect } from './views';
 
 export interface RuleFlag {
 	rule: string;
@@ -29,8 +30,9 @@ export interface Kpis {
 }
 
 /**
- * CTEs `app`, `agr` and `fp` (funded projects) narrowed by a filter, with the rule flags of
- * those applications and agreements (`app_flags`, `agr_flags`).
+ * CTEs `app`, `agr` and `fp` (funded projects) narrowed by a filter, with the bricks of those
+ * applications (`app_bricks`) and the rule flags of those applications and agreements
+ * (`app_flags`, `agr_flags`).
  */
 export function scopedCtes(filter?: FigureFilter): string {
 	const all = isEmptyFilter(filter);
@@ -38,22 +40,31 @@ export function scopedCtes(filter?: FigureFilter): string {
 	return `app AS (SELECT * FROM applications WHERE ${applicationPredicate(filter)}),
 		agr AS (SELECT * FROM agreements WHERE ${agreementScope}),
 		fp AS (SELECT * FROM funded_projects WHERE ${agreementScope}),
-		${flagCtes(all)}`;
+		${derivedCtes(all)}`;
 }
 
 /**
- * `app_flags` and `agr_flags`: the rule flags of the applications in `app` and of the
- * agreements in `agr` (`all`: they are every one). `prefix` renames all four, as in period.ts.
+ * `app_bricks`, `app_flags` and `agr_flags`: the bricks (a row each) and the rule flags of the
+ * applications in `app`, the rule flags of the agreements in `agr`; when `all` says they are
+ * every one, read from the tables kept for them (views.ts, DERIVED). `prefix` renames all five,
+ * as in period.ts.
  */
-export function flagCtes(all = false, prefix = ''): string {
-	return `${prefix}app_flags AS (SELECT * FROM application_flags${all ? '' : ` WHERE numero_dossier IN (SELECT numero_dossier FROM ${prefix}app)`}),
+export function derivedCtes(all = false, prefix = ''): string {
+	return `${prefix}app_bricks AS (${all ? 'SELECT * FROM application_bricks' : applicationBricksSelect(`${prefix}app`)}),
+		${prefix}app_flags AS (SELECT * FROM application_flags${all ? '' : ` WHERE numero_dossier IN (SELECT numero_dossier FROM ${prefix}app)`}),
 		${prefix}agr_flags AS (SELECT * FROM agreement_flags${all ? '' : ` WHERE numero_convention IN (SELECT numero_convention FROM ${prefix}agr)`})`;
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 export async function computeKpis(db: Database, filter?: FigureFilter): Promise<Kpis> {
-	return (await computeFigures(db, scopedCtes(filter))).kpis;
+	return (await (isEmptyFilter(filter) ? programmeFigures(db) : computeFigures(db, scopedCtes(filter)))).kpis;
+}
+
+/** The figures of the whole programme (`computeKpis(db)`), with their exact decimals. */
+export function programmeFigures(db: Database): Promise<{ kpis: Kpis; exact: ExactFigures }> {
+	// `agr` is every agreement: R17 over it is the programme's.
+	return computeFigures(db, scopedCtes(), { r17: 'scoped' });
 }
 
 /** The money and decimal figures of `Kpis` exactly, as the database's decimal strings. */
@@ -98,7 +109,8 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 			(SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed,
 				coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
 				coalesce(sum(to_pay_eur), 0)::VARCHAR AS to_pay,
-				(${ENVELOPE_EUR} - coalesce(sum(committed_eur), 0))::VARCHAR AS remaining
+				(${ENVELOPE_EUR} - coalesce(sum(committed_eur), 0))::VARCHAR AS remaining,
+				coalesce(sum(committed_eur), 0) > ${ENVELOPE_EUR} AS over_envelope
 			FROM agr),
 			(SELECT count(*)::INTEGER AS funded_projects,
 				coalesce(sum(emplois_prevus) FILTER (WHERE has_application), 0)::INTEGER AS jobs_forecast,
@@ -113,10 +125,11 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 	const byStatutQuery = db.all<{ statut: string; n: number }>(
 		`WITH ${ctes} SELECT statut, count(*)::INTEGER AS n FROM app GROUP BY statut`
 	);
-	// (An application's list names each brick once: the import removes repeats.)
+	// An application's list names each brick once (the import removes repeats) and an agreement
+	// is one row of `fp` (its number is the agreements' key): rows are counted, not distinct values.
 	const bricksQuery = db.all<{ brick: string; applications: number; funded: number }>(`WITH ${ctes},
-		a AS (SELECT brick, count(*) AS n FROM (SELECT unnest(briques) AS brick FROM app) GROUP BY brick),
-		f AS (SELECT brick, count(DISTINCT numero_convention) AS n FROM (SELECT numero_convention, unnest(briques) AS brick FROM fp WHERE has_application) GROUP BY brick)
+		a AS (SELECT brick, count(*) AS n FROM app_bricks GROUP BY brick),
+		f AS (SELECT brick, count(*) AS n FROM (SELECT unnest(briques) AS brick FROM fp WHERE has_application) GROUP BY brick)
 		SELECT brick, coalesce(a.n, 0)::INTEGER AS applications, coalesce(f.n, 0)::INTEGER AS funded
 		FROM a FULL JOIN f USING (brick) ORDER BY brick`);
 	const dnshQuery = db.all<{ objective: string; score: number; n: number }>(`WITH ${ctes}
@@ -130,11 +143,9 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 	const agrFlagsQuery = db.one<{ flags: string | null }>(`WITH ${ctes}
 		SELECT to_json(list({rule: rule, dossier: numero_dossier, convention: numero_convention} ORDER BY CAST(substr(rule, 2) AS INTEGER), numero_convention))::VARCHAR AS flags
 		FROM agr_flags`);
-	const totalsQuery = db.one<{ over: boolean }>(
-		options.r17 === 'scoped'
-			? `WITH ${ctes} SELECT coalesce(sum(committed_eur), 0) > ${ENVELOPE_EUR} AS over FROM agr`
-			: `SELECT committed_eur > envelope_eur AS over FROM programme_totals`
-	);
+	// R17: over `agr` (the head query's `over_envelope`), or over every agreement.
+	const totalsQuery =
+		options.r17 === 'scoped' ? Promise.resolve(undefined) : db.one<{ over: boolean }>(`SELECT committed_eur > envelope_eur AS over FROM programme_totals`);
 
 	const [[head], byStatut, bricks, dnsh, appFlags, agrFlags, totals] = await Promise.all([
 		headQuery,
@@ -191,7 +202,7 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 		rule_flags: [
 			...(JSON.parse(appFlags?.flags ?? '[]') as RuleFlag[]),
 			...(JSON.parse(agrFlags?.flags ?? '[]') as RuleFlag[]),
-			...(totals?.over ? [{ rule: 'R17' }] : [])
+			...((options.r17 === 'scoped' ? h.over_envelope : totals?.over) ? [{ rule: 'R17' }] : [])
 		].sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)))
 	};
 	return { kpis, exact };

@@ -10,13 +10,13 @@
  *   the difference of two stocks (paid by the end day − paid by the eve of the first day),
  *   so that a flow can never disagree with the stocks it links.
  *
- * `asOfCtes(day)` gives the CTEs `app`, `agr`, `fp`, `app_flags`, `agr_flags` (and `rep`, `lrep`) of kpis.ts's
+ * `asOfCtes(day)` gives the CTEs `app`, `agr`, `fp`, `app_bricks`, `app_flags`, `agr_flags` (and `rep`, `lrep`) of kpis.ts's
  * `scopedCtes`, so `computeFigures(db, asOfCtes(day), { r17: 'scoped' })` is the headline
  * figures as of that day; when the day is on or after every date in the data, they are
  * exactly `computeKpis(db)`.
  */
 import type { Database } from '../db/database';
-import { flagCtes } from './kpis';
+import { derivedCtes } from './kpis';
 import { agreementsSelect, fundedProjectsSelect, latestReportsSelect, sqlDate } from './views';
 
 export interface Period {
@@ -48,7 +48,7 @@ export function asOfCtes(day: string, prefix = ''): string {
 		${n('lrep')} AS (${latestReportsSelect(n('rep'))}),
 		${n('agr')} AS (${agreementsSelect({ asOf: day, applications: n('app') })}),
 		${n('fp')} AS (${fundedProjectsSelect({ agreements: n('agr'), applications: n('app'), latestReports: n('lrep') })}),
-		${flagCtes(false, prefix)}`;
+		${derivedCtes(false, prefix)}`;
 }
 
 /** CTEs for a period: the stocks at its end (`app`, `agr`, `fp`, …) and on the eve of its start (`s_app`, `s_agr`, …). */

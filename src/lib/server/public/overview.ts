@@ -1,10 +1,10 @@
 /**
- * Public aggregates: the programme's headline figures (from `computeFigures`, the shared
+ * Public aggregates: the programme's headline figures (from `programmeFigures`, the shared
  * definitions) and counts of applications, each passed through statistical secrecy
  * (`suppress.ts`) before it leaves this module. No identity of any application is read here.
  */
 import type { Database } from '../db/database';
-import { computeFigures, scopedCtes } from '../figures/kpis';
+import { programmeFigures } from '../figures/kpis';
 import { BRICKS, BRICK_IDS, brickName, isBrickId } from '../../domain/bricks';
 import { APPLICATION_STATUSES, ENVELOPE_EUR, type ApplicationStatus } from '../../domain/programme';
 import { REGIONS } from '../../domain/regions';
@@ -170,7 +170,7 @@ export function addDecimal(a: string, b: string): string {
 }
 
 export async function publicOverview(db: Database): Promise<PublicOverview> {
-	const { kpis, exact } = await computeFigures(db, scopedCtes());
+	const { kpis, exact } = await programmeFigures(db);
 	const rounds = await db.all<{ releve: number; applications: number; laureats: number }>(
 		`SELECT releve::INTEGER AS releve, count(*)::INTEGER AS applications,
 			count(*) FILTER (WHERE statut = 'laureat')::INTEGER AS laureats
@@ -246,7 +246,7 @@ export interface PublicBrick {
 
 /** A brick's public page data, or null when the brick is neither in the catalogue nor named by a published project. */
 export async function publicBrick(db: Database, id: string): Promise<PublicBrick | null> {
-	const { kpis } = await computeFigures(db, scopedCtes());
+	const { kpis } = await programmeFigures(db);
 	const rows = await brickRows(db, kpis.bricks);
 	const row = rows.find((r) => r.id === id && r.id !== OTHER_BRICKS);
 	if (!row) return null;
