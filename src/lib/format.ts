@@ -3,19 +3,19 @@ import type { Lang } from './i18n';
 
 const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
-/** Intl formatters are costly to create and cheap to reuse: one per language and options. */
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-export function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-	const key = `n|${lang}|${JSON.stringify(options)}`;
-	let f = formatters.get(key) as Intl.NumberFormat | undefined;
-	if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale(lang), options)));
+/** Intl formatters are costly to create and cheap to reuse: one per kind, language and options. */
+const formatters = new Map<string, unknown>();
+function reused<T>(kind: string, lang: Lang, options: object, make: (locale: string) => T): T {
+	const key = `${kind}|${lang}|${JSON.stringify(options)}`;
+	let f = formatters.get(key) as T | undefined;
+	if (f === undefined) formatters.set(key, (f = make(locale(lang))));
 	return f;
 }
+export function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+	return reused('n', lang, options, (l) => new Intl.NumberFormat(l, options));
+}
 export function dateTimeFormat(lang: Lang, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-	const key = `d|${lang}|${JSON.stringify(options)}`;
-	let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
-	if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale(lang), options)));
-	return f;
+	return reused('d', lang, options, (l) => new Intl.DateTimeFormat(l, options));
 }
 
 /** `1 234 567 €` in French, `€1,234,567` in English. Accepts decimal strings from the database. */

@@ -7,7 +7,7 @@
 import { BIGINT, BOOLEAN, DATE, DECIMAL, INTEGER, LIST, TIMESTAMP, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { randomUUID, webcrypto } from 'node:crypto';
 import { crossFileErrors, type ImportIssue, type ParsedRow } from '../../domain/check';
-import type { ExportKind } from '../../domain/schemas';
+import { KEYS, type ExportKind } from '../../domain/schemas';
 import type { Database, Transaction } from '../db/database';
 import { recordAudit } from '../auth/audit';
 import { refreshDerived } from '../figures/views';
@@ -62,6 +62,9 @@ export interface ImportResult {
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 	return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
+
+// orphanWarnings reads the applications' keys as their dossier numbers: say so loudly should that change.
+if (KEYS.candidatures.join() !== 'numero_dossier') throw new Error('load.ts: the orphan check expects KEYS.candidatures to be the dossier number alone');
 
 /** Agreements and reports that name an application absent from the applications snapshot. */
 async function orphanWarnings(db: Database, checked: FileCheck[]): Promise<Map<string, ImportIssue[]>> {
