@@ -146,12 +146,14 @@ test.describe('admin', () => {
 		await expect(page.locator('[data-filters] select[name="releve"]')).toHaveValue('1');
 	});
 
-	test('every page answers with its charts as SVG in the server HTML', async ({ page }) => {
+	test('every page answers with its charts as SVG in the server HTML, and no script', async ({ page }) => {
 		for (const p of PAGES) {
 			const res = await page.request.get(p.path);
 			expect(res.status(), p.path).toBe(200);
 			const html = await res.text();
 			expect(html, p.path).toContain('<h1');
+			// Read as HTML: no client-side app, no copy of the page's data for hydration.
+			expect(html, `${p.path}: no script`).not.toContain('<script');
 			if (p.charts) {
 				expect(html, `${p.path}: a chart figure`).toMatch(/<figure class="chart[^"]*"[\s\S]*?<svg[^>]+role="img"/);
 				expect(html, `${p.path}: accessible name`).toMatch(/<svg[^>]+aria-label="[^"]+"/);

@@ -5,6 +5,9 @@ import { changeOwnPassword, ROLE_LABELS, UserError } from '$lib/server/auth/user
 import { getDb } from '$lib/server/db/instance';
 import type { Actions, PageServerLoad } from './$types';
 
+// Runs the client-side app, as the admin pages do (../+layout.server.ts).
+export const csr = true;
+
 export const load: PageServerLoad = async (event) => {
 	const me = requireUser(event);
 	return { lang: event.locals.lang, email: me.email, role: ROLE_LABELS[me.role], org: me.org, expiresAt: event.locals.session?.expiresAt.toISOString() ?? null };
