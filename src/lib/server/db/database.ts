@@ -78,7 +78,7 @@ export class Database {
 		const readers = await Promise.all(Array.from({ length: READERS }, () => instance.connect()));
 		const db = new Database(file, instance, readers, writer);
 		await migrate(writer);
-		await createViews(writer);
+		await createViews(new Transaction(writer));
 		return db;
 	}
 

@@ -6,7 +6,6 @@
  * blocks (DERIVED) are kept as tables, recomputed from their definitions here at each change
  * of a snapshot.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { MIGRATIONS } from '../db/migrations';
 import {
@@ -126,11 +125,11 @@ const SNAPSHOT_VIEWS = [
 ] as const;
 
 async function createSnapshotViews(db: Runner): Promise<void> {
-	const current = new Map(
+	const loadIds = new Map(
 		(await db.all<{ kind: string; id: string }>(`SELECT kind, max(load_id)::VARCHAR AS id FROM current_snapshot GROUP BY kind`)).map((r) => [r.kind, r.id])
 	);
 	for (const v of SNAPSHOT_VIEWS) {
-		const id = current.get(v.kind);
+		const id = loadIds.get(v.kind);
 		await db.run(`CREATE OR REPLACE VIEW ${v.name} AS
 			SELECT * EXCLUDE (load_id) FROM ${v.kind}_rows WHERE ${id === undefined ? 'false' : `load_id = ${BigInt(id)}`}`);
 	}
@@ -231,7 +230,7 @@ const DEPENDENT_VIEWS: string[] = [
 		WHERE numero_dossier NOT IN (SELECT numero_dossier FROM applications)`
 ];
 
-/** A write transaction, or the writer connection on opening. */
+/** A write transaction, or the writer connection on opening (`Transaction` in database.ts either way). */
 interface Runner {
 	run(sql: string): Promise<unknown>;
 	all<T>(sql: string): Promise<T[]>;
@@ -262,44 +261,40 @@ export async function refreshDerived(tx: Runner): Promise<void> {
  * they existed (when these were views), and after the definitions changed, they are
  * (re)created and filled, in one transaction.
  */
-async function ensureDerived(connection: DuckDBConnection): Promise<void> {
-	await connection.run(`CREATE TABLE IF NOT EXISTS derived_tables (name VARCHAR PRIMARY KEY, definition_sha256 VARCHAR NOT NULL)`);
+async function ensureDerived(db: Runner): Promise<void> {
+	await db.run(`CREATE TABLE IF NOT EXISTS derived_tables (name VARCHAR PRIMARY KEY, definition_sha256 VARCHAR NOT NULL)`);
 	const objects = new Map(
 		(
-			await connection.runAndReadAll(
+			await db.all<{ name: string; type: string }>(
 				`SELECT table_name AS name, 'table' AS type FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()
 				 UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE schema_name = 'main' AND database_name = current_database() AND NOT internal`
 			)
-		)
-			.getRowObjectsJson()
-			.map((r) => [String(r.name), String(r.type)])
+		).map((r) => [String(r.name), String(r.type)])
 	);
 	const recorded = new Map(
-		(await connection.runAndReadAll(`SELECT name, definition_sha256 FROM derived_tables`)).getRowObjectsJson().map((r) => [String(r.name), String(r.definition_sha256)])
+		(await db.all<{ name: string; definition_sha256: string }>(`SELECT name, definition_sha256 FROM derived_tables`)).map((r) => [String(r.name), String(r.definition_sha256)])
 	);
 	if (DERIVED.every((d) => objects.get(d.name) === 'table' && recorded.get(d.name) === DERIVED_SHA256)) return;
-	await connection.run('BEGIN TRANSACTION');
+	await db.run('BEGIN TRANSACTION');
 	try {
 		for (const d of DERIVED) {
 			const type = objects.get(d.name);
-			if (type) await connection.run(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${d.name}`);
-			await connection.run(`CREATE TABLE ${d.name} AS SELECT * FROM (${d.select})`);
+			if (type) await db.run(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${d.name}`);
+			await db.run(`CREATE TABLE ${d.name} AS SELECT * FROM (${d.select})`);
 		}
-		await connection.run(`DELETE FROM derived_tables`);
-		for (const d of DERIVED) await connection.run(`INSERT INTO derived_tables VALUES ('${d.name}', '${DERIVED_SHA256}')`);
-		await connection.run('COMMIT');
+		await db.run(`DELETE FROM derived_tables`);
+		for (const d of DERIVED) await db.run(`INSERT INTO derived_tables VALUES ('${d.name}', '${DERIVED_SHA256}')`);
+		await db.run('COMMIT');
 	} catch (error) {
-		await connection.run('ROLLBACK');
+		await db.run('ROLLBACK');
 		throw error;
 	}
 }
 
-export async function createViews(connection: DuckDBConnection): Promise<void> {
-	for (const sql of VIEWS) await connection.run(sql);
-	await createSnapshotViews({
-		run: (sql) => connection.run(sql),
-		all: async <T>(sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[]
-	});
-	await ensureDerived(connection);
-	for (const sql of DEPENDENT_VIEWS) await connection.run(sql);
+/** On opening, through the writer connection (outside any transaction). */
+export async function createViews(db: Runner): Promise<void> {
+	for (const sql of VIEWS) await db.run(sql);
+	await createSnapshotViews(db);
+	await ensureDerived(db);
+	for (const sql of DEPENDENT_VIEWS) await db.run(sql);
 }
