@@ -1,6 +1,22 @@
+import net from 'node:net';
 import { defineConfig } from '@playwright/test';
 
-const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** A port nothing listens on now, so that two test runs on one host do not clash. */
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+// E2E_PORT chooses the port; otherwise a free one is picked once, in the runner, and handed to the
+// test workers (which load this file again) through the environment they inherit.
+process.env.E2E_PORT ??= String(await freePort());
+const PORT = Number(process.env.E2E_PORT);
 
 export default defineConfig({
 	testDir: 'tests/e2e',
