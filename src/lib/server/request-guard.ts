@@ -52,6 +52,39 @@ function refusal(url: URL, status: number, code: string, fr: string, en: string)
 	return new Response(`${fr}\n\n${en}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
+/** Control characters no parameter of ours may hold (tab, newline, carriage return are text). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * A URL no route can answer sensibly: a control character (a NUL above all: DuckDB refuses
+ * it in a string, issue 18 #8) in the path or in any query parameter, or a path that is not
+ * valid percent-encoded UTF-8. A clear 400 instead of a 500 from deep inside a query.
+ */
+export function badUrlRefusal(url: URL): Response | null {
+	let bad = false;
+	try {
+		bad = CONTROL.test(decodeURIComponent(url.pathname));
+	} catch {
+		bad = true;
+	}
+	if (!bad) {
+		for (const [k, v] of url.searchParams) {
+			if (CONTROL.test(k) || CONTROL.test(v)) {
+				bad = true;
+				break;
+			}
+		}
+	}
+	if (!bad) return null;
+	return refusal(
+		url,
+		400,
+		'bad_request',
+		'Adresse invalide : elle contient un caractère de contrôle (octet nul…) ou un encodage incorrect.',
+		'Invalid address: it holds a control character (NUL byte…) or a bad encoding.'
+	);
+}
+
 /** Where a request comes from, as the browser says it: null when it may go on. */
 export function crossOriginRefusal(request: Request, url: URL): Response | null {
 	if (SAFE_METHODS.has(request.method.toUpperCase())) return null;
