@@ -19,7 +19,8 @@
  *   default) — the sign-in form, account forms, token requests are a few hundred bytes. A
  *   declared `Content-Length` over the limit is refused at once (413); a body without one
  *   (chunked) is read up to the limit and refused as soon as it goes over, never buffered
- *   beyond it.
+ *   beyond it (what is left is read and dropped up to 1 MB so the client gets its answer,
+ *   then the connection is cut).
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import { parseSize } from './import/upload';
@@ -42,14 +43,41 @@ export function isLoadRoute(method: string, url: URL): boolean {
 
 const isApi = (url: URL) => url.pathname === '/api' || url.pathname.startsWith('/api/');
 
-function refusal(url: URL, status: number, code: string, fr: string, en: string): Response {
+function refusal(url: URL, status: number, code: string, fr: string, en: string, extra: Record<string, string> = {}): Response {
 	if (isApi(url)) {
 		return new Response(JSON.stringify({ error: code, message: fr, message_en: en }), {
 			status,
-			headers: { 'content-type': 'application/json' }
+			headers: { 'content-type': 'application/json', ...extra }
 		});
 	}
-	return new Response(`${fr}\n\n${en}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	return new Response(`${fr}\n\n${en}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...extra } });
+}
+
+/**
+ * After a 413, how much more of the refused body is read and thrown away, so that the client
+ * — still sending — gets the answer instead of a reset connection (what Go's server does).
+ * Past it, the connection is cut.
+ */
+const DRAIN_MAX = 1024 * 1024;
+
+/** Read and drop what is left of a refused body, up to DRAIN_MAX, then cut (in the background). */
+function drain(reader: ReadableStreamDefaultReader<Uint8Array>, already: number): void {
+	void (async () => {
+		let read = already;
+		try {
+			for (;;) {
+				const step = await reader.read();
+				if (step.done) return;
+				read += step.value.byteLength;
+				if (read > DRAIN_MAX) {
+					await reader.cancel();
+					return;
+				}
+			}
+		} catch {
+			// the client went away: nothing to do
+		}
+	})();
 }
 
 /** Control characters no parameter of ours may hold (tab, newline, carriage return are text). */
@@ -108,14 +136,15 @@ export function crossOriginRefusal(request: Request, url: URL): Response | null 
 	);
 }
 
-function tooLarge(url: URL, limit: number): Response {
+function tooLarge(url: URL, limit: number, close = false): Response {
 	const kb = Math.floor(limit / 1024);
 	return refusal(
 		url,
 		413,
 		'payload_too_large',
 		`Requête trop volumineuse : au plus ${kb} Ko ici (seuls les chargements de fichiers acceptent davantage).`,
-		`Request too large: at most ${kb} KB here (only file loads accept more).`
+		`Request too large: at most ${kb} KB here (only file loads accept more).`,
+		close ? { connection: 'close' } : {}
 	);
 }
 
@@ -131,7 +160,13 @@ export async function limitBody(event: RequestEvent): Promise<Response | null> {
 	if (declared !== null) {
 		// adapter-node refuses a body longer than its Content-Length: the header can be trusted.
 		const n = Number(declared);
-		if (!Number.isFinite(n) || n > limit) return tooLarge(url, limit);
+		if (!Number.isFinite(n) || n > limit) {
+			// A body of up to DRAIN_MAX is read and dropped (the client gets its answer); a larger
+			// one is not read at all: the connection closes after the answer.
+			const small = Number.isFinite(n) && n <= DRAIN_MAX && request.body !== null;
+			if (small) drain(request.body!.getReader(), 0);
+			return tooLarge(url, limit, !small);
+		}
 		return null;
 	}
 	if (request.body === null) return null;
@@ -150,7 +185,8 @@ export async function limitBody(event: RequestEvent): Promise<Response | null> {
 		if (step.done) break;
 		total += step.value.byteLength;
 		if (total > limit) {
-			await reader.cancel().catch(() => undefined);
+			// Not cancelled now: adapter-node would destroy the socket before the answer is sent.
+			drain(reader, total);
 			return tooLarge(url, limit);
 		}
 		chunks.push(step.value);
