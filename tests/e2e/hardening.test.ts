@@ -551,12 +551,21 @@ async function runAll(urls: string[], role: Role, failures: string[], concurrenc
 	const worker = async () => {
 		while (next < urls.length) {
 			const url = urls[next++]!;
-			let res: Response;
-			try {
-				res = await as(role, url, { headers: { 'x-forwarded-for': '10.18.0.2', accept: 'text/html' } });
-				await res.arrayBuffer();
-			} catch (e) {
-				failures.push(`${role} GET ${url}: ${String(e)}`);
+			let res: Response | null = null;
+			let problem: unknown = null;
+			// A network error (a kept-alive connection the server closed at that very moment) is
+			// tried again; a status never is.
+			for (let attempt = 0; attempt < 3 && !res; attempt++) {
+				try {
+					const r = await as(role, url, { headers: { 'x-forwarded-for': '10.18.0.2', accept: 'text/html' } });
+					await r.arrayBuffer();
+					res = r;
+				} catch (e) {
+					problem = e;
+				}
+			}
+			if (!res) {
+				failures.push(`${role} GET ${url}: ${String(problem)}`);
 				continue;
 			}
 			done++;

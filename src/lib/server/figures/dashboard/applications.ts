@@ -40,7 +40,8 @@ export function listParams(url: URL): ListParams {
 	const dir = url.searchParams.get('ordre') === 'desc' ? 'desc' : 'asc';
 	const page = pageParam(url.searchParams.get('page'));
 	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
-	return { sort: SORTS[sort] ? sort : 'numero_dossier', dir, page, q };
+	// Own keys only: `tri=toString` must not reach the ORDER BY (issue 18 #8, found by the fuzz).
+	return { sort: Object.hasOwn(SORTS, sort) ? sort : 'numero_dossier', dir, page, q };
 }
 
 export async function applicationsList(ctx: DashboardContext, p: ListParams) {
