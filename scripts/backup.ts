@@ -63,6 +63,7 @@ main(async () => {
 		where = 'server';
 	}
 	if (values.json) console.log(JSON.stringify({ ...info, written_by: where }, null, 2));
-	else console.log(`Sauvegarde écrite${where === 'server' ? ' par le serveur' : ''} : ${info.file} (${humanSize(info.bytes)}, sha256 ${info.sha256}, ${info.ms} ms).`);
+	// The server names the file in its own backup folder (never its absolute path).
+	else console.log(`Sauvegarde écrite${where === 'server' ? ' par le serveur, dans son dossier de sauvegardes' : ''} : ${info.file} (${humanSize(info.bytes)}, sha256 ${info.sha256}, ${info.ms} ms).`);
 	return 0;
 });

@@ -3,8 +3,14 @@ import { langOf } from '$lib/i18n';
 import { anonymousGate, authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
 import { conditionalResponse } from '$lib/server/public/cache';
 import { keepPage, lookupPage, watchCookies } from '$lib/server/page-cache';
+import { badUrlRefusal, crossOriginRefusal, limitBody } from '$lib/server/request-guard';
 
 export const handle: Handle = async ({ event, resolve }) => {
+	// Before anything reads the request: a state-changing request must come from this site
+	// (any method, any content type), only the loads may send more than a small body, and no
+	// parameter may hold a NUL or another control character.
+	const refused = crossOriginRefusal(event.request, event.url) ?? badUrlRefusal(event.url) ?? (await limitBody(event));
+	if (refused) return secureHeaders(event, refused);
 	event.locals.lang = langOf(event.url.searchParams.get('lang') ?? event.cookies.get('lang'));
 	const cookiesChanged = watchCookies(event);
 	// Session cookie (or API token on /api) → locals.user / locals.session. Pages, actions and

@@ -4,6 +4,7 @@
  * hold a comma-separated list (`?brique=sozu,biscuit`). Pure: used by pages, components and
  * the server alike. The parsed value has the shape of the server's `FigureFilter`.
  */
+import { BRICK_IDS } from './domain/bricks';
 import { APPLICATION_STATUSES } from './domain/programme';
 
 export interface UrlFilter {
@@ -50,8 +51,9 @@ export function parseFilterParams(params: URLSearchParams): UrlFilter {
 	if (releve.length) f.releve = releve;
 	const statut = values(params, FILTER_PARAMS.statut).filter((s) => (APPLICATION_STATUSES as readonly string[]).includes(s));
 	if (statut.length) f.statut = statut;
-	const briques = values(params, FILTER_PARAMS.briques);
-	if (briques.length) f.briques = briques;
+	// A brick spelled in another case (`SlapOS`) is the brick (issue 18 #8).
+	const briques = values(params, FILTER_PARAMS.briques).map((b) => BRICK_IDS.find((id) => id === b.toLowerCase()) ?? b);
+	if (briques.length) f.briques = [...new Set(briques)];
 	const region = values(params, FILTER_PARAMS.region);
 	if (region.length) f.region = region;
 	return f;
@@ -85,4 +87,18 @@ export function withoutValue(f: UrlFilter, key: FilterKey, value: string | numbe
 	if (kept?.length) (copy as Record<string, unknown>)[key] = kept;
 	else delete copy[key];
 	return copy;
+}
+
+/** The largest page number a list link may ask for: beyond, it is the last page anyway. */
+export const MAX_PAGE = 1_000_000;
+
+/**
+ * A `page` parameter: a whole number from 1 to MAX_PAGE, 1 when absent or not a number.
+ * `1e20`, `Infinity`, `-3`, `2.7`, `abc` never reach a query as such (issue 18 #8: `page=1e20`
+ * and `page=Infinity` were 500s).
+ */
+export function pageParam(value: string | null | undefined): number {
+	const n = Math.trunc(Number(value ?? 1));
+	if (!Number.isFinite(n) || n < 1) return 1;
+	return Math.min(n, MAX_PAGE);
 }

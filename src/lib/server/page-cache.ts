@@ -2,8 +2,10 @@
  * A few seconds of memory for rendered pages (a "micro-cache", as a reverse proxy would
  * keep): the same GET of the same page by the same browser — same URL, same Cookie header
  * (so the same session and language), same Accept — within HOX_PAGE_CACHE_MS (default 5 000
- * ms) and with no write to the database since (Database.generation) gets the bytes rendered
- * the first time, without rendering again.
+ * ms) and with no write to the data since (Database.dataGeneration: auth events such as
+ * failed sign-ins do not count, issue 18 #7) gets the bytes rendered the first time, without
+ * rendering again. Pages that show accounts, sessions or the audit trail (/app/admin/…,
+ * /app/compte) are kept only while no write at all happened (Database.generation).
  *
  * What it never keeps: anything but a 200 HTML page to a GET; a response that sets a cookie;
  * a request whose authentication changed a cookie (renewal, stale session). Authentication
@@ -61,6 +63,11 @@ export function watchCookies(event: RequestEvent): () => boolean {
 	return () => changed;
 }
 
+/** Pages that show sign-ins, sessions or accounts: any write may change them. */
+function showsAuthState(path: string): boolean {
+	return path.startsWith('/app/admin') || path.startsWith('/app/compte');
+}
+
 export interface PageCacheTicket {
 	key: string;
 	generation: number;
@@ -69,7 +76,8 @@ export interface PageCacheTicket {
 /** A kept rendering of this page for this browser, or a ticket to keep the one about to be rendered. */
 export async function lookupPage(event: RequestEvent, cookiesChanged: boolean): Promise<Response | PageCacheTicket | null> {
 	if (!pageCacheEnabled() || event.request.method !== 'GET' || cookiesChanged || event.isDataRequest) return null;
-	const generation = (await getDb()).generation;
+	const db = await getDb();
+	const generation = showsAuthState(event.url.pathname) ? db.generation : db.dataGeneration;
 	const key = keyOf(event);
 	const entry = entries.get(key);
 	if (entry && entry.generation === generation && entry.expires > Date.now() && entry.user === (event.locals.user?.id ?? null)) {

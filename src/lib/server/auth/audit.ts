@@ -57,7 +57,9 @@ export async function recordAudit(db: Writer, entry: AuditEntry, now: Date = new
 		entry.outcome ?? null,
 		entry.details ? JSON.stringify(entry.details) : null
 	];
-	if (isDatabase(db)) await db.write((tx) => tx.run(INSERT, params));
+	// An entry of its own (not part of a load's transaction) changes no data: it leaves the
+	// data caches alone (issue 18 #7: each failed sign-in's entry flushed them).
+	if (isDatabase(db)) await db.write((tx) => tx.run(INSERT, params), { data: false });
 	else await db.run(INSERT, params);
 }
 

@@ -20,15 +20,32 @@ export function clientAddress(event: Pick<RequestEvent, 'request' | 'getClientAd
 	}
 }
 
-/** Only same-site paths: `/app…`, never `//host`, `/\host` or an absolute URL (no open redirect). */
+/**
+ * The one gate for every redirect target that comes from input (`redirectTo`, `back`…):
+ * only a path of this site. The target is resolved against an origin as a browser would
+ * (so `/.//evil.example` becomes `//evil.example`), then it must stay on that origin and its
+ * path must start with a single `/` — neither `//host` nor `/\host`, raw, percent-encoded or
+ * after resolution. Control characters (tab, newline, NUL…) and backslashes anywhere are
+ * refused outright: browsers strip or rewrite them. Anything else gives `fallback`.
+ */
 export function safeRedirectPath(target: string | null | undefined, fallback = '/app'): string {
-	if (!target || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) return fallback;
-	if (/[\u0000-\u001f\u007f]/.test(target)) return fallback;
+	if (!target || target.length > 2048 || !target.startsWith('/')) return fallback;
+	if (/[\u0000-\u001f\u007f\\]/.test(target)) return fallback;
 	try {
-		const url = new URL(target, 'http://same.invalid');
-		if (url.origin !== 'http://same.invalid') return fallback;
-		if (url.pathname === '/login' || url.pathname === '/logout') return fallback;
-		return url.pathname + url.search + url.hash;
+		const base = 'http://same.invalid';
+		const url = new URL(target, base);
+		if (url.origin !== base) return fallback;
+		const path = url.pathname;
+		if (!path.startsWith('/') || path.startsWith('//')) return fallback;
+		// The same after decoding the path (twice: a proxy may decode once more):
+		// `/%2F%2Fevil.example`, `/%5Cevil.example`, `/%252F%252Fevil.example`.
+		const plain = decodeURIComponent(decodeURIComponent(path));
+		if (plain.startsWith('//') || plain.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(plain)) return fallback;
+		if (path === '/login' || path === '/logout') return fallback;
+		const result = path + url.search + url.hash;
+		// Resolved again, the result is still a path of this site.
+		if (new URL(result, base).origin !== base) return fallback;
+		return result;
 	} catch {
 		return fallback;
 	}

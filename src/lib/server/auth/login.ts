@@ -6,7 +6,7 @@
 import type { Database } from '../db/database';
 import { recordAudit } from './audit';
 import { verifyDummyPassword, verifyPassword } from './password';
-import { checkLoginAllowed, recordLoginAttempt } from './rate-limit';
+import { markLoginSuccess, reserveLoginAttempt } from './rate-limit';
 import { createSession, deleteExpiredSessions, type Session, type SessionUser } from './sessions';
 import { findUserForLogin, normaliseEmail } from './users';
 
@@ -19,7 +19,8 @@ export async function signIn(db: Database, emailInput: string, password: string,
 	if (!email || !password || password.length > 1024) {
 		return { ok: false, status: 400 };
 	}
-	const gate = await checkLoginAllowed(db, email, ip, now);
+	// Counted (as a failure) before the password is checked, atomically: see rate-limit.ts.
+	const gate = await reserveLoginAttempt(db, email, ip, now);
 	if (!gate.allowed) {
 		await recordAudit(db, { actor: null, action: 'login.blocked', target: email, ip, outcome: 'refused', details: { reason: gate.reason, retry_after_s: gate.retryAfterSeconds } }, now);
 		return { ok: false, status: 429, retryAfterSeconds: gate.retryAfterSeconds };
@@ -37,7 +38,7 @@ export async function signIn(db: Database, emailInput: string, password: string,
 		valid = await verifyPassword(account.password_hash, password);
 		if (!valid) reason = 'password';
 	}
-	await recordLoginAttempt(db, email, ip, valid, now);
+	if (valid) await markLoginSuccess(db, email, ip, now);
 	if (!valid || !account) {
 		await recordAudit(db, { actor: null, action: 'login.failure', target: email, ip, outcome: 'failure', details: { reason } }, now);
 		return { ok: false, status: 400 };

@@ -5,8 +5,16 @@
  * a restart. An e-mail with no account is counted like any other, so a 429 says nothing
  * about whether an account exists. A successful sign-in clears the e-mail's count (not the
  * address's: an attacker holding one account must not reset the count of their address).
+ *
+ * The attempt is counted BEFORE the password is checked (`reserveLoginAttempt`): the check of
+ * the counts and the insertion of the attempt, as a failure, are one transaction in the
+ * queue of writes, so parallel attempts are counted one after the other and no more than
+ * MAX_FAILURES of them ever reach the password check. A right password then turns its own
+ * attempt into a success (`markLoginSuccess`). (Issue 18 #3: 60 parallel wrong passwords
+ * all reached the check when the count was written after it.) These writes are auth events:
+ * they leave the data caches alone (`{ data: false }`, db/database.ts).
  */
-import type { Database } from '../db/database';
+import type { Database, Transaction } from '../db/database';
 import { normaliseEmail } from './users';
 
 export const MAX_FAILURES = 10;
@@ -26,7 +34,9 @@ function waitFor(failures: number[], now: number): number {
 	return Math.max(pivot + WINDOW_MS - now, 1000);
 }
 
-export async function checkLoginAllowed(db: Database, email: string, ip: string, now: Date = new Date()): Promise<LoginGate> {
+type Reader = Pick<Database, 'all'> | Pick<Transaction, 'all'>;
+
+export async function checkLoginAllowed(db: Reader, email: string, ip: string, now: Date = new Date()): Promise<LoginGate> {
 	const since = micros(now.getTime() - WINDOW_MS);
 	const byEmail = await db.all<{ t: string }>(
 		`SELECT epoch_ms(at_time)::VARCHAR AS t FROM login_attempts
@@ -50,14 +60,41 @@ export async function checkLoginAllowed(db: Database, email: string, ip: string,
 	};
 }
 
+async function insertAttempt(tx: Transaction, email: string, ip: string, success: boolean, now: Date): Promise<void> {
+	await tx.run(`INSERT INTO login_attempts (at_time, email, ip, success) VALUES (make_timestamptz($1::BIGINT), $2, $3, $4)`, [
+		micros(now.getTime()),
+		key(email),
+		ip,
+		success
+	]);
+	await tx.run(`DELETE FROM login_attempts WHERE at_time < make_timestamptz($1::BIGINT)`, [micros(now.getTime() - KEEP_MS)]);
+}
+
 export async function recordLoginAttempt(db: Database, email: string, ip: string, success: boolean, now: Date = new Date()): Promise<void> {
+	await db.write((tx) => insertAttempt(tx, email, ip, success, now), { data: false });
+}
+
+/**
+ * Check the brake and, when it lets the attempt through, count it at once as a failure —
+ * in one transaction of the write queue, so that parallel attempts cannot all pass the
+ * check before any of them is counted.
+ */
+export async function reserveLoginAttempt(db: Database, email: string, ip: string, now: Date = new Date()): Promise<LoginGate> {
+	return db.write(async (tx) => {
+		const gate = await checkLoginAllowed(tx, email, ip, now);
+		if (gate.allowed) await insertAttempt(tx, email, ip, false, now);
+		return gate;
+	}, { data: false });
+}
+
+/** The attempt reserved by `reserveLoginAttempt` had the right password: it becomes a success. */
+export async function markLoginSuccess(db: Database, email: string, ip: string, now: Date = new Date()): Promise<void> {
 	await db.write(async (tx) => {
-		await tx.run(`INSERT INTO login_attempts (at_time, email, ip, success) VALUES (make_timestamptz($1::BIGINT), $2, $3, $4)`, [
-			micros(now.getTime()),
-			key(email),
-			ip,
-			success
-		]);
-		await tx.run(`DELETE FROM login_attempts WHERE at_time < make_timestamptz($1::BIGINT)`, [micros(now.getTime() - KEEP_MS)]);
-	});
+		// Attempts with the same time, e-mail and address are alike: turning any one of them is the same.
+		await tx.run(
+			`UPDATE login_attempts SET success = true WHERE rowid = (
+				SELECT min(rowid) FROM login_attempts WHERE at_time = make_timestamptz($1::BIGINT) AND email = $2 AND ip = $3 AND NOT success)`,
+			[micros(now.getTime()), key(email), ip]
+		);
+	}, { data: false });
 }

@@ -16,10 +16,10 @@ describe('figureScope', () => {
 		expect(figureScope(nexedi)).toEqual({ briques: ['slapos'] });
 		expect(figureScope(clever, { briques: ['sozu', 'slapos'], region: ['Bretagne'] })).toEqual({ briques: ['sozu'], region: ['Bretagne'] });
 		// Asking only for other members' bricks yields nothing rather than everything.
-		expect(figureScope(clever, { briques: ['slapos'] }).briques).toEqual(['\u0000none']);
+		expect(figureScope(clever, { briques: ['slapos'] }).briques).toEqual(['-none-']);
 	});
 	it('a consortium account without an organisation sees nothing', () => {
-		expect(figureScope(lost).briques).toEqual(['\u0000none']);
+		expect(figureScope(lost).briques).toEqual(['-none-']);
 	});
 });
 

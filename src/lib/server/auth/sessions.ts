@@ -89,7 +89,9 @@ export async function createSession(db: Database, userId: string, now: Date = ne
 			`INSERT INTO sessions (id, secret_hash, user_id, created_at, last_verified_at, expires_at)
 			 VALUES ($1, from_hex($2), $3, make_timestamptz($4::BIGINT), make_timestamptz($4::BIGINT), make_timestamptz($5::BIGINT))`,
 			[id, hex(hashSecret(secret)), userId, micros(now), micros(session.expiresAt)]
-		)
+		),
+		// An auth event: the data caches stay (issue 18 #7).
+		{ data: false }
 	);
 	return { session, token: `${id}.${secret}` };
 }
@@ -167,7 +169,8 @@ export async function validateSessionToken(db: Database, token: string | null | 
 				session.id,
 				micros(now),
 				micros(session.expiresAt)
-			])
+			]),
+			{ data: false }
 		);
 		renewed = true;
 	}
@@ -176,7 +179,7 @@ export async function validateSessionToken(db: Database, token: string | null | 
 
 type Writer = Database | Transaction;
 const run = (db: Writer, sql: string, params: string[]) =>
-	'write' in db ? db.write((tx) => tx.run(sql, params)) : db.run(sql, params);
+	'write' in db ? db.write((tx) => tx.run(sql, params), { data: false }) : db.run(sql, params);
 
 /** Sign-out: delete one session. */
 export async function invalidateSession(db: Writer, sessionId: string): Promise<void> {
@@ -191,7 +194,7 @@ export async function invalidateUserSessions(db: Writer, userId: string, keep?: 
 
 /** Forget sessions that have expired (called now and then; validation ignores them anyway). */
 export async function deleteExpiredSessions(db: Database, now: Date = new Date()): Promise<void> {
-	await db.write((tx) => tx.run(`DELETE FROM sessions WHERE expires_at <= make_timestamptz($1::BIGINT)`, [micros(now)]));
+	await db.write((tx) => tx.run(`DELETE FROM sessions WHERE expires_at <= make_timestamptz($1::BIGINT)`, [micros(now)]), { data: false });
 }
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, expiring with the session. */

@@ -15,11 +15,21 @@
  * "write" otherwise), `method` and `path`; every check of every block must pass. Facts are
  * only trusted from the authority block, so an attenuation can narrow, never widen.
  *
- * A token is refused when it is revoked (revoking refuses its attenuations too: they share
- * the first block's revocation id), when its user is disabled or gone, or when the user's
- * role or organisation changed since it was issued. Tokens cannot issue tokens: issuing
- * needs a signed-in session (or the CLI).
+ * A token is accepted only when the table `api_tokens` knows it: its id is there, with the
+ * same authority block (revocation id) and the same user, not revoked, not past the expiry
+ * recorded at issue, and issued for at most MAX_TOKEN_DAYS (so a token minted by someone who
+ * got hold of the root key — from a backup, say — without going through `issueToken` is
+ * refused, whatever expiry it states). Revoking refuses its attenuations too (they share the
+ * first block's revocation id). Its user must be active with the same role and
+ * organisation; a password change or reset, disabling the account or changing its role
+ * revokes the user's tokens for good (users.ts), so re-enabling or changing back revives
+ * none. Tokens cannot issue tokens: issuing needs a signed-in session (or the CLI).
+ *
+ * The root key: HOX_BISCUIT_PRIVATE_KEY, or a file named by HOX_BISCUIT_PRIVATE_KEY_FILE
+ * (both `ed25519-private/<hex>`), keep it out of the database and so out of its backups;
+ * without either, one is generated and stored in the database (`biscuit_root_key`).
  */
+import fs from 'node:fs';
 import type { Database } from '../db/database';
 import { recordAudit } from './audit';
 import type { Biscuit as BiscuitToken } from '@biscuit-auth/biscuit-wasm';
@@ -44,9 +54,25 @@ const rootKeys = new WeakMap<Database, Map<string, Promise<RootKey>>>();
 /** `ed25519/<hex>` as printed by Biscuit; PublicKey.fromString wants the bare hex. */
 const bareHex = (key: string) => key.replace(/^ed25519\//, '');
 
+/** The root private key given outside the database: HOX_BISCUIT_PRIVATE_KEY, else the file HOX_BISCUIT_PRIVATE_KEY_FILE. */
+export function configuredPrivateKey(): string | null {
+	const inline = process.env.HOX_BISCUIT_PRIVATE_KEY?.trim();
+	if (inline) return inline;
+	const file = process.env.HOX_BISCUIT_PRIVATE_KEY_FILE?.trim();
+	if (!file) return null;
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8').trim();
+	} catch (error) {
+		throw new Error(`HOX_BISCUIT_PRIVATE_KEY_FILE : fichier illisible (${file}) : ${(error as Error).message}`);
+	}
+	if (!text) throw new Error(`HOX_BISCUIT_PRIVATE_KEY_FILE : le fichier ${file} est vide.`);
+	return text;
+}
+
 async function loadRootKey(db: Database): Promise<RootKey> {
 	const b = await loadBiscuit();
-	const fromEnv = process.env.HOX_BISCUIT_PRIVATE_KEY?.trim();
+	const fromEnv = configuredPrivateKey();
 	if (fromEnv) {
 		const pair = b.KeyPair.fromPrivateKey(b.PrivateKey.fromString(fromEnv));
 		return { privateKey: fromEnv, publicKey: pair.getPublicKey().toString() };
@@ -66,7 +92,7 @@ async function loadRootKey(db: Database): Promise<RootKey> {
 
 /** The root key pair of this database (or of HOX_BISCUIT_PRIVATE_KEY), created on first use. */
 export function rootKey(db: Database): Promise<RootKey> {
-	const k = process.env.HOX_BISCUIT_PRIVATE_KEY ?? '';
+	const k = `${process.env.HOX_BISCUIT_PRIVATE_KEY ?? ''}\u0000${process.env.HOX_BISCUIT_PRIVATE_KEY_FILE ?? ''}`;
 	let forDb = rootKeys.get(db);
 	if (!forDb) rootKeys.set(db, (forDb = new Map()));
 	let key = forDb.get(k);
@@ -231,21 +257,40 @@ export async function verifyToken(db: Database, token: string, request: TokenReq
 	} catch {
 		return { ok: false, reason: 'unauthorized' };
 	}
-	// Revocation ids are hex digests (checked, then inlined: the driver binds no arrays).
-	const ids = revocationIds.filter((r) => /^[0-9a-f]{16,256}$/.test(r)).map((r) => `'${r}'`);
-	const revoked = await db.one<{ n: number }>(
-		`SELECT count(*)::INTEGER AS n FROM api_tokens WHERE revoked_at IS NOT NULL AND (id = $1 OR revocation_id IN (${ids.join(', ') || 'NULL'}))`,
+	// The table must know this very token: its id, its authority block (the first revocation
+	// id, shared by every attenuation), its user; live and within the lifetime it was issued for.
+	const row = await db.one<{
+		user_id: string;
+		revocation_id: string;
+		revoked: boolean;
+		created: string;
+		expires: string;
+		email: string | null;
+		role: Role | null;
+		org: string | null;
+		disabled: boolean | null;
+	}>(
+		`SELECT t.user_id, t.revocation_id, t.revoked_at IS NOT NULL AS revoked,
+			epoch_ms(t.created_at)::VARCHAR AS created, epoch_ms(t.expires_at)::VARCHAR AS expires,
+			u.email, u.role, u.org, u.disabled
+		 FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.id = $1`,
 		[facts.tokenId]
 	);
-	if (revoked?.n) return { ok: false, reason: 'revoked' };
-	const user = await db.one<{ id: string; email: string; role: Role; org: string | null; disabled: boolean }>(
-		`SELECT id, email, role, org, disabled FROM users WHERE id = $1`,
-		[facts.user]
-	);
-	if (!user || user.disabled) return { ok: false, reason: 'user' };
-	if (user.role !== facts.role || (user.org ?? null) !== facts.org) return { ok: false, reason: 'role_changed' };
-	return { ok: true, user: { id: user.id, email: user.email, role: user.role, org: user.org }, tokenId: facts.tokenId };
+	if (!row || row.revocation_id !== revocationIds[0] || row.user_id !== facts.user) return { ok: false, reason: 'unknown' };
+	if (row.revoked) return { ok: false, reason: 'revoked' };
+	const created = Number(row.created);
+	const expires = Number(row.expires);
+	if (!(now.getTime() < expires) || expires - created > MAX_TOKEN_DAYS * DAY_MS || now.getTime() < created - CLOCK_SKEW_MS) {
+		return { ok: false, reason: 'expired' };
+	}
+	if (!row.email || row.disabled) return { ok: false, reason: 'user' };
+	if (row.role !== facts.role || (row.org ?? null) !== facts.org) return { ok: false, reason: 'role_changed' };
+	return { ok: true, user: { id: row.user_id, email: row.email, role: row.role!, org: row.org }, tokenId: facts.tokenId };
 }
+
+const DAY_MS = 24 * 3600 * 1000;
+/** A token is not used before it was issued (a little slack for clocks). */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * Attenuate a token offline (what a holder would do with the Biscuit CLI or library): add a

@@ -2,7 +2,10 @@
  * Accounts: create, list, disable/enable, reset a password, change a role. Used by the admin
  * page (/app/admin/utilisateurs) and the CLI (`npm run user`). Every change is written to
  * the audit trail in the same transaction, and every change that should end a user's
- * access (disable, password reset or change) deletes the user's sessions with it.
+ * access (disable, password reset or change) deletes the user's sessions with it and revokes
+ * the user's API tokens for good (issue 18 #4: re-enabling the account, or changing its role
+ * and back, must not bring old tokens back). A role change revokes the tokens too: they
+ * stated the old role.
  */
 import type { Database, Transaction } from '../db/database';
 import { CONSORTIUM_ORGS, isConsortiumOrg } from '../../domain/programme';
@@ -106,6 +109,18 @@ function checkPassword(password: string, email: string): void {
 
 const micros = (d: Date) => BigInt(d.getTime()) * 1000n;
 
+/**
+ * Revoke every live API token of a user, in the caller's transaction (password change or
+ * reset, account disabled, role changed). Revoked is for good: nothing un-revokes a token.
+ * Returns how many were revoked (for the audit entry).
+ */
+export async function revokeUserTokens(tx: Transaction, userId: string, now: Date): Promise<number> {
+	const live = await tx.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+	if (!live?.n) return 0;
+	await tx.run(`UPDATE api_tokens SET revoked_at = make_timestamptz($2::BIGINT) WHERE user_id = $1 AND revoked_at IS NULL`, [userId, micros(now)]);
+	return live.n;
+}
+
 async function userByEmail(tx: Transaction, email: string) {
 	return tx.one<{ id: string; email: string; role: Role; org: string | null; disabled: boolean }>(
 		`SELECT id, email, role, org, disabled FROM users WHERE email = $1`,
@@ -187,8 +202,16 @@ export async function setUserDisabled(db: Database, email: string, disabled: boo
 		}
 		if (disabled && user.role === 'admin' && !user.disabled) await requireAnotherAdmin(tx, user.id);
 		await tx.run(`UPDATE users SET disabled = $2 WHERE id = $1`, [user.id, disabled]);
-		if (disabled) await invalidateUserSessions(tx, user.id);
-		await recordAudit(tx, { actor: by.actor, action: disabled ? 'user.disable' : 'user.enable', target: user.email, ip: by.ip, outcome: 'success' }, now);
+		let revoked = 0;
+		if (disabled) {
+			await invalidateUserSessions(tx, user.id);
+			revoked = await revokeUserTokens(tx, user.id, now);
+		}
+		await recordAudit(
+			tx,
+			{ actor: by.actor, action: disabled ? 'user.disable' : 'user.enable', target: user.email, ip: by.ip, outcome: 'success', details: revoked ? { tokens_revoked: revoked } : null },
+			now
+		);
 	});
 }
 
@@ -214,7 +237,8 @@ export async function resetPassword(db: Database, email: string, password: strin
 		const user = await requireExisting(tx, email);
 		await tx.run(`UPDATE users SET password_hash = $2, password_changed_at = make_timestamptz($3::BIGINT) WHERE id = $1`, [user.id, passwordHash, micros(now)]);
 		await invalidateUserSessions(tx, user.id);
-		await recordAudit(tx, { actor: by.actor, action: 'user.reset-password', target: user.email, ip: by.ip, outcome: 'success' }, now);
+		const revoked = await revokeUserTokens(tx, user.id, now);
+		await recordAudit(tx, { actor: by.actor, action: 'user.reset-password', target: user.email, ip: by.ip, outcome: 'success', details: revoked ? { tokens_revoked: revoked } : null }, now);
 	});
 }
 
@@ -239,7 +263,8 @@ export async function changeOwnPassword(
 	await db.write(async (tx) => {
 		await tx.run(`UPDATE users SET password_hash = $2, password_changed_at = make_timestamptz($3::BIGINT) WHERE id = $1`, [userId, passwordHash, micros(now)]);
 		await invalidateUserSessions(tx, userId, keepSession ?? undefined);
-		await recordAudit(tx, { actor: by.actor, action: 'user.change-password', target: user.email, ip: by.ip, outcome: 'success' }, now);
+		const revoked = await revokeUserTokens(tx, userId, now);
+		await recordAudit(tx, { actor: by.actor, action: 'user.change-password', target: user.email, ip: by.ip, outcome: 'success', details: revoked ? { tokens_revoked: revoked } : null }, now);
 	});
 }
 
@@ -256,13 +281,16 @@ export async function changeRole(db: Database, email: string, role: string, org:
 			if (!user.disabled) await requireAnotherAdmin(tx, user.id);
 		}
 		await tx.run(`UPDATE users SET role = $2, org = $3 WHERE id = $1`, [user.id, checked.role, checked.org]);
+		// Tokens state the role they were issued for: changed, they end for good (changing back revives none).
+		const changed = user.role !== checked.role || (user.org ?? null) !== checked.org;
+		const revoked = changed ? await revokeUserTokens(tx, user.id, now) : 0;
 		await recordAudit(tx, {
 			actor: by.actor,
 			action: 'user.role',
 			target: user.email,
 			ip: by.ip,
 			outcome: 'success',
-			details: { from: { role: user.role, org: user.org }, to: checked }
+			details: { from: { role: user.role, org: user.org }, to: checked, ...(revoked ? { tokens_revoked: revoked } : {}) }
 		}, now);
 	});
 }

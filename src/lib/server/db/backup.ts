@@ -89,6 +89,7 @@ export async function backupDatabase(db: Database, options: BackupOptions): Prom
 	fs.rmSync(`${partial}.wal`, { force: true });
 	fs.chmodSync(partial, 0o600);
 	fs.renameSync(partial, file);
+	const removed = rotateBackups(dir);
 	const info: BackupInfo = {
 		file,
 		bytes: fs.statSync(file).size,
@@ -102,9 +103,40 @@ export async function backupDatabase(db: Database, options: BackupOptions): Prom
 		target: path.basename(file),
 		ip: options.ip ?? null,
 		outcome: 'success',
-		details: { file, bytes: info.bytes, sha256: info.sha256, ms: info.ms }
+		// The name only: where the backup folder is on the server is nobody's business (issue 18 #11).
+		details: { file: path.basename(file), bytes: info.bytes, sha256: info.sha256, ms: info.ms, removed: removed.length ? removed : undefined }
 	});
 	return info;
+}
+
+/** How many backups `backupDatabase` keeps in its folder: HOX_BACKUP_KEEP, 10 by default (at least 1). */
+export function backupsToKeep(): number {
+	const n = Number(process.env.HOX_BACKUP_KEEP ?? 10);
+	return Number.isInteger(n) && n >= 1 ? n : 10;
+}
+
+const BACKUP_NAME = /^hox-(\d{8})-(\d{6})(?:-(\d+))?\.duckdb$/;
+
+/**
+ * Rotation: keep the `keep` newest backups (`hox-….duckdb`) of a folder, delete the older
+ * ones (and any `.wal` beside them). Databases kept by a restore (`replaced-…`) and any other
+ * file are left alone. Returns the names deleted.
+ */
+export function rotateBackups(dir: string, keep = backupsToKeep()): string[] {
+	if (!fs.existsSync(dir)) return [];
+	// Newest first, by the time in the name (UTC, then -2, -3… within one second).
+	const backups = fs
+		.readdirSync(dir)
+		.map((name) => ({ name, m: BACKUP_NAME.exec(name) }))
+		.filter((b): b is { name: string; m: RegExpExecArray } => b.m !== null)
+		.map(({ name, m }) => ({ name, key: `${m[1]}${m[2]}${String(Number(m[3] ?? 1)).padStart(6, '0')}` }))
+		.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+	const removed: string[] = [];
+	for (const { name } of backups.slice(Math.max(1, keep))) {
+		for (const f of [name, `${name}.wal`]) fs.rmSync(path.join(dir, f), { force: true });
+		removed.push(name);
+	}
+	return removed;
 }
 
 /** The backups in a directory, newest first. */

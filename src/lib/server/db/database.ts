@@ -46,16 +46,37 @@ export async function openInstance(file: string): Promise<DuckDBInstance> {
 	}
 }
 
+export interface WriteOptions {
+	/**
+	 * `false` for a write that changes nothing the figures or pages show: an auth event (a
+	 * sign-in attempt, a session created, renewed or ended, their audit entries). It leaves
+	 * `dataGeneration`, and so the data caches, alone.
+	 */
+	data?: boolean;
+}
+
 export class Database {
 	private queue: Promise<unknown> = Promise.resolve();
 	private writes = 0;
+	private dataWrites = 0;
 
 	/**
-	 * Goes up with every committed write (this process is the only writer: DuckDB's lock).
-	 * What is derived from the data alone may be kept while it stays the same (figures/memo.ts).
+	 * Goes up with every committed write (this process is the only writer: DuckDB's lock):
+	 * what is read from any table (sessions, accounts) may be kept while it stays the same.
 	 */
 	get generation(): number {
 		return this.writes;
+	}
+
+	/**
+	 * Goes up with every committed write that may change the data (loads, undo, restores,
+	 * accounts…), not with auth events (sign-in attempts, sessions, their audit entries:
+	 * writes made with `{ data: false }`). What is derived from the data alone — figures
+	 * (figures/memo.ts), rendered pages (page-cache.ts) — is kept while it stays the same, so
+	 * that failed sign-ins cannot flush those caches (issue 18 #7).
+	 */
+	get dataGeneration(): number {
+		return this.dataWrites;
 	}
 
 	/** Queries running on each reader connection (a connection runs one query at a time). */
@@ -104,13 +125,14 @@ export class Database {
 	 * Run `work` alone on the writer connection inside one transaction: it commits when
 	 * `work` resolves and rolls back when it throws. Writes are queued, never interleaved.
 	 */
-	write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+	write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
 		const run = async () => {
 			await this.writer.run('BEGIN TRANSACTION');
 			try {
 				const result = await work(new Transaction(this.writer));
 				await this.writer.run('COMMIT');
 				this.writes++;
+				if (options.data !== false) this.dataWrites++;
 				return result;
 			} catch (error) {
 				await this.writer.run('ROLLBACK').catch(() => undefined);
@@ -128,7 +150,11 @@ export class Database {
 	 * (ATTACH, DETACH, CHECKPOINT), e.g. a backup (backup.ts).
 	 */
 	exclusive<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-		const run = () => work(this.writer).finally(() => this.writes++);
+		const run = () =>
+			work(this.writer).finally(() => {
+				this.writes++;
+				this.dataWrites++;
+			});
 		const next = this.queue.then(run, run);
 		this.queue = next.catch(() => undefined);
 		return next;

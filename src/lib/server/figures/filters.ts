@@ -12,7 +12,8 @@ export interface FigureFilter {
 	region?: string[];
 }
 
-export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A SQL string literal (DuckDB strings cannot hold NUL: it is dropped, never sent). */
+export const sqlString = (s: string) => `'${s.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
 const sqlList = (values: readonly string[]) => `[${values.map(sqlString).join(', ')}]`;
 
 export function isEmptyFilter(f: FigureFilter | undefined): boolean {
@@ -36,5 +37,7 @@ export function applicationPredicate(f: FigureFilter | undefined): string {
 /** Merge two filters: both must hold (used to narrow a consortium member's scope). */
 export function intersectBricks(f: FigureFilter, scope: readonly string[]): FigureFilter {
 	const wanted = f.briques?.length ? f.briques.filter((b) => scope.includes(b)) : [...scope];
-	return { ...f, briques: wanted.length ? wanted : ['\u0000none'] };
+	// Nothing of its scope asked for: a brick id no application can name (never a NUL, which
+	// DuckDB refuses in a string: issue 18 #8, `/app?brique=sozu` for Nexedi was a 500).
+	return { ...f, briques: wanted.length ? wanted : ['-none-'] };
 }

@@ -1,7 +1,8 @@
 /**
  * Figures are a function of the data alone: the same query over the same snapshots gives
  * the same answer. So a figure computed once is kept until the next committed write to the
- * database (`Database.generation`: this server is the only process that can write to it),
+ * data (`Database.dataGeneration`: this server is the only process that can write to it;
+ * auth events — sign-in attempts, sessions — do not count),
  * and concurrent requests for the same figure share one computation.
  *
  * Only for answers that depend on nothing but the database and the key (a filter, a scope, a
@@ -31,8 +32,8 @@ export function setFiguresMemo(on: boolean): boolean {
 export async function memoized<T>(db: Database, key: string, compute: () => Promise<T>): Promise<T> {
 	if (!enabled) return compute();
 	let memo = memos.get(db);
-	if (!memo || memo.generation !== db.generation) {
-		memo = { generation: db.generation, entries: new Map() };
+	if (!memo || memo.generation !== db.dataGeneration) {
+		memo = { generation: db.dataGeneration, entries: new Map() };
 		memos.set(db, memo);
 	}
 	let entry = memo.entries.get(key) as Promise<T> | undefined;

@@ -9,6 +9,7 @@
  * not a lauréat (or is missing: an orphan) is never published one by one; its money is only
  * part of the programme totals.
  */
+import { httpUrl } from '../../safe-url';
 import type { Database } from '../db/database';
 import type { AgreementStatus } from '../../domain/programme';
 
@@ -141,17 +142,8 @@ export interface ProjectFilter {
 	releve?: number;
 }
 
-/** Only http(s) links are published as links. */
-export function safeUrl(value: string | null | undefined): string | null {
-	if (!value) return null;
-	const v = value.trim();
-	try {
-		const u = new URL(v);
-		return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-	} catch {
-		return null;
-	}
-}
+/** Only http(s) links are published as links (the rule shared with the signed-in pages). */
+export const safeUrl = (value: string | null | undefined): string | null => httpUrl(value);
 
 interface ProjectRow {
 	numero_dossier: string;

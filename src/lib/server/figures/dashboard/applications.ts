@@ -8,6 +8,7 @@ import type { TableData, TableRow } from '../../../table';
 import { redactApplication } from '../../auth/scope';
 import { sqlString } from '../filters';
 import { ctes, detailPredicate, type DashboardContext } from './context';
+import { pageParam } from '../../../filter-params';
 
 const L = (fr: string, en: string) => ({ fr, en });
 
@@ -37,9 +38,10 @@ export interface ListParams {
 export function listParams(url: URL): ListParams {
 	const sort = url.searchParams.get('tri') ?? 'numero_dossier';
 	const dir = url.searchParams.get('ordre') === 'desc' ? 'desc' : 'asc';
-	const page = Math.max(1, Math.floor(Number(url.searchParams.get('page') ?? '1')) || 1);
+	const page = pageParam(url.searchParams.get('page'));
 	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
-	return { sort: SORTS[sort] ? sort : 'numero_dossier', dir, page, q };
+	// Own keys only: `tri=toString` must not reach the ORDER BY (issue 18 #8, found by the fuzz).
+	return { sort: Object.hasOwn(SORTS, sort) ? sort : 'numero_dossier', dir, page, q };
 }
 
 export async function applicationsList(ctx: DashboardContext, p: ListParams) {

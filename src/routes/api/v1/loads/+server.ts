@@ -7,6 +7,7 @@ import { importExports } from '$lib/server/import/load';
 import { allKindVersions, isExportKind, listLoads } from '$lib/server/import/restore';
 import { bodySizeLimit, readUpload, UploadError } from '$lib/server/import/upload';
 import type { RequestHandler } from './$types';
+import { pageParam } from '$lib/filter-params';
 
 /**
  * GET /api/v1/loads?page=&page_size=&kind= — the load history, newest first, with each
@@ -19,7 +20,7 @@ export const GET: RequestHandler = async (event) => {
 	if (kind !== null && !isExportKind(kind)) error(400, { error: 'bad_request', message: `Type d’export inconnu « ${kind} » : candidatures, conventions ou rapports.` });
 	const history = await listLoads(db, {
 		kind,
-		page: Number(event.url.searchParams.get('page') ?? 1) || 1,
+		page: pageParam(event.url.searchParams.get('page')),
 		pageSize: Number(event.url.searchParams.get('page_size') ?? 50) || 50
 	});
 	const versions = await allKindVersions(db);

@@ -11,6 +11,7 @@ import { bodySizeLimit, formatBytes, readUpload, UploadError } from '$lib/server
 import { previewFromBytes } from '$lib/upload/preview';
 import { capIssues, reportFromAnswer } from '$lib/upload/report';
 import type { Actions, PageServerLoad } from './$types';
+import { pageParam } from '$lib/filter-params';
 
 const PAGE_SIZE = 25;
 /** Errors listed per file on a page rendered by the server (the CSV has the stored ones). */
@@ -32,7 +33,7 @@ const shown = (r: LoadRow | null) =>
 export const load: PageServerLoad = async (event) => {
 	requireUser(event, ['admin']);
 	const db = await getDb();
-	const page = Math.max(1, Math.trunc(Number(event.url.searchParams.get('page') ?? 1)) || 1);
+	const page = pageParam(event.url.searchParams.get('page'));
 	const [history, versions] = await Promise.all([listLoads(db, { page, pageSize: PAGE_SIZE }), allKindVersions(db)]);
 	const confirm = event.url.searchParams.get('restaurer');
 	const limit = bodySizeLimit(dev);

@@ -3,6 +3,7 @@ import { parisTime } from '$lib/server/auth/display';
 import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db/instance';
 import type { PageServerLoad } from './$types';
+import { pageParam } from '$lib/filter-params';
 
 const PAGE_SIZE = 50;
 
@@ -10,7 +11,7 @@ export const load: PageServerLoad = async (event) => {
 	requireUser(event, ['admin']);
 	const db = await getDb();
 	const action = event.url.searchParams.get('action') || null;
-	const page = Math.max(1, Math.trunc(Number(event.url.searchParams.get('page')) || 1));
+	const page = pageParam(event.url.searchParams.get('page'));
 	const [list, actions] = await Promise.all([listAudit(db, { action, page, pageSize: PAGE_SIZE }), auditActions(db)]);
 	return {
 		lang: event.locals.lang,

@@ -12,7 +12,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const user = requireUser(event);
 	const [key, ...rest] = event.params.page.split('/').filter(Boolean);
-	const page = key ? DATASET_PAGES[key] : undefined;
+	// Own keys only: `constructor`, `__proto__`, `toString` are no page (issue 18 #8: a 500).
+	const page = key && Object.hasOwn(DATASET_PAGES, key) ? DATASET_PAGES[key] : undefined;
 	if (!page) error(404, event.locals.lang === 'en' ? 'No such table.' : 'Tableau introuvable.');
 	if (page.roles) requireUser(event, page.roles);
 	const ctx = await dashboardContext(event, user);
