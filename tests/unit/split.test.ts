@@ -139,6 +139,23 @@ describe('a file checked in two halves', () => {
 		}
 	});
 
+	it('cuts over-long texts alike in both halves: the same warnings (the first 1 000, then a count) and the same loaded rows', async () => {
+		const [header, ...rows] = records('candidatures');
+		const title = header!.indexOf('titre_projet');
+		const resume = header!.indexOf('resume');
+		// A few long titles in each half, with an unknown column (a header warning to keep once).
+		const some = [header!, ...rows.map((r, i) => (i % 50 === 7 ? r.map((c, k) => (k === title ? `${c} ${'x'.repeat(400)}` : c)) : r))];
+		await expectSame([input('candidatures.csv', csv(some.map((r, i) => [...r, i === 0 ? 'extra' : ''])))], true);
+		// More cut cells than are listed (two per row over 2 500 rows): a count of the rest, as one check of the whole file says it.
+		const big = records('candidatures', generateDataset({ seed: 14, applications: 2500 }));
+		const many = csv(big.map((r, i) => (i === 0 ? r : r.map((c, k) => (k === title ? 'y'.repeat(301) : k === resume ? 'z'.repeat(5001) : c)))));
+		const whole = checkExport('c.csv', many);
+		expect(whole.cuts).toBe(5000);
+		expect(whole.warnings.length).toBe(1001);
+		expect(whole.warnings.at(-1)!.message.en).toBe('4\u00a0000 more texts cut to their column\'s limit (not listed).');
+		await expectSame([input('candidatures.csv', many)], true);
+	});
+
 	it('keeps the warnings of the header once, and the orphans of the second half with their rows', async () => {
 		const lines = records('conventions');
 		const withExtra = csv(lines.map((r, i) => [...r, i === 0 ? 'commentaire' : 'note']));

@@ -21,7 +21,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { checkExport, type CheckedExport } from '../../domain/check';
+import { checkExport, cutSummary, CUT_WARNINGS, type CheckedExport, type ImportIssue } from '../../domain/check';
 import { packRows, type PackedBatch } from './batch';
 import type { CheckMessage, CheckRequest, Dossiers } from './check-worker';
 
@@ -199,11 +199,18 @@ function join(head: CheckedExport, answer: Checked, plan: Plan, worker: HalfWork
 	// else the whole file's guess can differ, unless there is no \r at all.)
 	if (lh.linebreak !== lt.linebreak || (lh.chars < GUESS_CHARS && plan.bytes.includes(0x0d))) return null;
 	if (!(lh.linebreak === '\n' || (lh.linebreak === '\r\n' && plan.crlf))) return null;
-	// Both halves hold rows, and the same warnings (those of the shared header: unknown columns).
-	if (head.rowCount === 0 || tail.rowCount === 0 || head.warnings.length !== tail.warnings.length) return null;
+	// Both halves hold rows, and the same warnings but for the cut texts (those of the shared
+	// header: unknown columns).
+	const isCut = (w: ImportIssue) => w.code === 'truncated';
+	const headerWarnings = head.warnings.filter((w) => !isCut(w));
+	if (head.rowCount === 0 || tail.rowCount === 0 || headerWarnings.length !== tail.warnings.filter((w) => !isCut(w)).length) return null;
 	// The second half's records count from its copy of the header: in the file, they follow the
 	// first half's records but its last, the empty one after the cut's line break.
 	const rowOffset = lh.parsed - 2;
+	// The cut texts, as one check of the whole file lists them: the first CUT_WARNINGS, then a count of the rest.
+	const cuts = head.cuts + tail.cuts;
+	const cutRows = [...head.warnings.filter((w) => isCut(w) && w.row !== null), ...tail.warnings.filter((w) => isCut(w) && w.row !== null).map((w) => ({ ...w, row: w.row! + rowOffset }))];
+	const warnings = [...headerWarnings, ...cutRows.slice(0, CUT_WARNINGS), ...(cuts > CUT_WARNINGS ? [cutSummary(head.file, cuts - CUT_WARNINGS)] : [])];
 	// (A duplicate across the halves: the whole file's check says where.)
 	const keys = head.keys;
 	for (const [key, row] of tail.keys) {
@@ -219,7 +226,7 @@ function join(head: CheckedExport, answer: Checked, plan: Plan, worker: HalfWork
 			if (again.errors.length > 0 || again.rowCount !== tail.rowCount) throw new Error(`The second half of ${head.file} does not check the same twice.`);
 			return packRows(kind, again.rows);
 		});
-	return { ...head, rowCount: head.rowCount + tail.rowCount, keys, layout: null, tail: { rowOffset, dossiers, batches, cancel: worker.stop } };
+	return { ...head, rowCount: head.rowCount + tail.rowCount, keys, warnings, cuts, layout: null, tail: { rowOffset, dossiers, batches, cancel: worker.stop } };
 }
 
 /** A file's check, begun: its second half's worker started when it is checked in two. */
