@@ -61,7 +61,8 @@ async function expectSame(inputs: ImportInput[], split: boolean): Promise<void> 
 	const first = inputs[0]!;
 	const halves = await checkFile(first.name, first.bytes, 1);
 	const whole = checkExport(first.name, first.bytes);
-	expect(halves.tail !== null, 'checked in two halves').toBe(split);
+	expect(halves.split, 'checked in two halves').toBe(split);
+	expect(halves.tail, 'checked in a worker').not.toBeNull();
 	expect(answer(halves)).toEqual(answer(whole));
 	halves.tail?.cancel();
 
@@ -169,7 +170,7 @@ describe('a file checked in two halves', () => {
 		expect(result.warnings.filter((w) => w.code === 'unknown_column').length).toBe(1);
 	});
 
-	it('checks and packs the second half again in this thread when the worker is gone after its check', async () => {
+	it('checks and packs the halves again in this thread when the workers are gone after their check', async () => {
 		const bytes = renderCsv('candidatures', generateDataset({ seed: 13, applications: 3000 }).candidatures, 'clean-utf8');
 		const fromWorker = await (await checkFile('c.csv', bytes, 1)).tail!.batches();
 		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -177,7 +178,10 @@ describe('a file checked in two halves', () => {
 			const stopped = await checkFile('c.csv', bytes, 1);
 			stopped.tail!.cancel();
 			const again = await stopped.tail!.batches();
-			expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(['Check worker failed, the second half of c.csv is checked again in this thread:']);
+			// (A worker that had packed its rows when it was stopped gave them.)
+			const said = warn.mock.calls.map((c) => String(c[0]));
+			expect(said.length).toBeGreaterThan(0);
+			expect(said.every((m) => /^Check worker failed, the (first|second) half of c\.csv is checked again in this thread:$/.test(m))).toBe(true);
 			expect(again.reduce((n, b) => n + b.n, 0)).toBeGreaterThan(1000);
 			expect(isDeepStrictEqual(again, fromWorker)).toBe(true);
 		} finally {

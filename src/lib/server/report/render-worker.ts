@@ -10,9 +10,6 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { ReportModel } from './model';
-import { renderPdf } from './pdf';
-import { renderXlsx } from './xlsx';
-import { renderZip } from './zip';
 
 export const RENDER_WORKER_URL = import.meta.url;
 export const RENDER_WORKER_ROLE = 'hox-render-report';
@@ -28,9 +25,14 @@ export interface RenderRequest {
 
 export type RenderMessage = { type: 'rendered'; bytes: Uint8Array } | { type: 'failed'; error: string };
 
-/** Render one file (in the worker; also what the tests call directly). */
+/**
+ * Render one file. The renderers (pdfmake, exceljs, Plot: seconds to load) are imported here,
+ * in the worker only: the server's thread imports this module for its URL and must not load them.
+ */
 export async function renderFormat({ format, model, compress }: RenderRequest): Promise<Uint8Array> {
-	return format === 'pdf' ? renderPdf(model, { compress }) : format === 'xlsx' ? renderXlsx(model) : renderZip(model);
+	if (format === 'pdf') return (await import('./pdf')).renderPdf(model, { compress });
+	if (format === 'xlsx') return (await import('./xlsx')).renderXlsx(model);
+	return (await import('./zip')).renderZip(model);
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === RENDER_WORKER_ROLE && parentPort) {
