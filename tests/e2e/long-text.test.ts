@@ -3,110 +3,44 @@
  * there around the import's bound, which would have cut it to 300: tests/unit/text-limits.test.ts),
  * the PDF is made in bounded time in a worker thread while /login keeps answering; the XLSX
  * holds no cell over Excel's 32 767 characters; and a report over the server's limits is a plain
- * 503 page, after which the server still answers.
- *
- * Each test runs its own server (`node build`) on its own database and port, with its own
- * limits (HOX_REPORT_TIMEOUT_MS): DuckDB lets one process hold a database.
+ * 503 page, after which the server still answers. Each test runs its own server (aux-server.ts),
+ * with its own limits (HOX_REPORT_TIMEOUT_MS).
  */
 import { expect, test } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { Database } from '../../src/lib/server/db/database';
 import { refreshDerived } from '../../src/lib/server/figures/views';
-import { importExports } from '../../src/lib/server/import/load';
+import { AUX_BASE, median, poll, prepareDb, startServer, stopServer } from './aux-server';
 import { signIn } from './helpers';
-import { seedTestAccounts } from './seed-accounts';
 
-const PORT = Number(process.env.HOX_E2E_AUX_PORT ?? Number(process.env.E2E_PORT ?? 4173) + 1000);
-const BASE = `http://127.0.0.1:${PORT}`;
 const DB_FILE = 'tests/.tmp/long-text.duckdb';
 const LONG = 200_000;
 const ALL = 'debut=2024-01-01&fin=2099-12-31';
 
-test.use({ baseURL: BASE });
+test.use({ baseURL: AUX_BASE });
 test.describe.configure({ mode: 'serial' });
 
 /** The samples, then one lauréat's title made 200 000 characters long, straight in the table. */
-async function prepareDb(): Promise<void> {
-	fs.mkdirSync(path.dirname(DB_FILE), { recursive: true });
-	for (const f of [DB_FILE, `${DB_FILE}.wal`]) fs.rmSync(f, { force: true });
-	const db = await Database.open(DB_FILE);
-	try {
-		const inputs = fs
-			.readdirSync('data/samples')
-			.filter((f) => f.endsWith('.csv'))
-			.map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join('data/samples', f))) }));
-		const result = await importExports(db, inputs, { actor: 'e2e-setup', source: 'cli' });
-		if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
+const withLongTitle = () =>
+	prepareDb(DB_FILE, async (db) => {
 		await db.write(async (tx) => {
 			await tx.run(`UPDATE candidatures_rows SET titre_projet = repeat('T', ${LONG}) WHERE numero_dossier = 'HOX-2024-001'`);
 			await refreshDerived(tx);
 		});
 		const stored = await db.one<{ n: number }>(`SELECT length(titre_projet)::INTEGER AS n FROM applications WHERE numero_dossier = 'HOX-2024-001'`);
 		expect(stored?.n).toBe(LONG);
-		await seedTestAccounts(db);
-	} finally {
-		db.close();
-	}
-}
-
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-	await prepareDb();
-	const server = spawn(process.execPath, ['build'], {
-		stdio: ['ignore', 'inherit', 'inherit'],
-		env: { ...process.env, HOX_DB: DB_FILE, PORT: String(PORT), HOST: '127.0.0.1', ORIGIN: BASE, ...env }
 	});
-	for (let i = 0; i < 300; i++) {
-		const up = await fetch(`${BASE}/login`).then((r) => r.ok, () => false);
-		if (up) return server;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	server.kill();
-	throw new Error('the server did not start');
-}
-
-async function stopServer(server: ChildProcess): Promise<void> {
-	if (server.exitCode !== null) return;
-	const exited = new Promise((resolve) => server.once('exit', resolve));
-	server.kill('SIGTERM');
-	await exited;
-}
-
-/** GET /login every 100 ms until `stop`: each answer's status and time. */
-function pollLogin(): { stop: () => Promise<{ status: number; ms: number }[]> } {
-	const answers: { status: number; ms: number }[] = [];
-	let running = true;
-	const loop = (async () => {
-		while (running) {
-			const start = performance.now();
-			const status = await fetch(`${BASE}/login`).then((r) => r.arrayBuffer().then(() => r.status), () => 0);
-			answers.push({ status, ms: performance.now() - start });
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-	})();
-	return {
-		stop: async () => {
-			running = false;
-			await loop;
-			return answers;
-		}
-	};
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 test('a 200 000-character title: the PDF in bounded time, /login answering meanwhile, no XLSX cell over 32 767', async ({ page }) => {
 	test.setTimeout(240_000);
-	const server = await startServer({});
+	await withLongTitle();
+	const server = await startServer(DB_FILE);
 	try {
 		await signIn(page, 'auditor', '/app/rapport');
-		const poll = pollLogin();
+		const login = poll('/login');
 		const start = performance.now();
 		const pdf = await page.request.get(`/app/rapport/rapport.pdf?${ALL}`, { timeout: 180_000 });
 		const pdfMs = performance.now() - start;
-		const answers = await poll.stop();
+		const answers = await login.stop();
 		const times = answers.map((a) => a.ms);
 		console.log(`PDF with a ${LONG}-character title: ${Math.round(pdfMs)} ms; /login during it: ${answers.length} answers, median ${Math.round(median(times))} ms, max ${Math.round(Math.max(...times))} ms`);
 		expect(pdf.status()).toBe(200);
@@ -132,7 +66,8 @@ test('a 200 000-character title: the PDF in bounded time, /login answering meanw
 
 test('a report over the server’s limits is a plain 503 page, and the server keeps answering', async ({ page }) => {
 	test.setTimeout(120_000);
-	const server = await startServer({ HOX_REPORT_TIMEOUT_MS: '1' });
+	await withLongTitle();
+	const server = await startServer(DB_FILE, { HOX_REPORT_TIMEOUT_MS: '1' });
 	try {
 		await signIn(page, 'auditor', '/app/rapport');
 		const response = await page.goto(`/app/rapport/rapport.pdf?${ALL}`);
@@ -141,7 +76,7 @@ test('a report over the server’s limits is a plain 503 page, and the server ke
 		const api = await page.request.get(`/app/rapport/rapport.zip?${ALL}`, { headers: { accept: 'application/json' } });
 		expect(api.status()).toBe(503);
 		expect((await api.json()).message).toContain('HOX_REPORT_TIMEOUT_MS');
-		expect((await fetch(`${BASE}/login`)).status).toBe(200);
+		expect((await fetch(`${AUX_BASE}/login`)).status).toBe(200);
 		expect((await page.goto('/app/rapport'))?.status()).toBe(200);
 	} finally {
 		await stopServer(server);

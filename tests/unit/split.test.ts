@@ -65,6 +65,11 @@ async function expectSame(inputs: ImportInput[], split: boolean): Promise<void> 
 	expect(halves.tail, 'checked in a worker').not.toBeNull();
 	expect(answer(halves)).toEqual(answer(whole));
 	halves.tail?.cancel();
+	// The whole file in one worker (the server's way for a file too small to split): the same.
+	const inWorker = await checkFile(first.name, first.bytes, Number.MAX_SAFE_INTEGER);
+	expect([inWorker.split, inWorker.tail !== null, inWorker.rows.length]).toEqual([false, true, 0]);
+	expect(answer(inWorker)).toEqual(answer(whole));
+	inWorker.tail?.cancel();
 
 	const [a, b] = [await openTempDb(), await openTempDb()];
 	opened.push(a, b);
@@ -76,9 +81,18 @@ async function expectSame(inputs: ImportInput[], split: boolean): Promise<void> 
 
 const input = (name: string, bytes: Uint8Array): ImportInput => ({ name, bytes });
 
-describe('a file checked in two halves', () => {
+// Every check starts worker threads, run through tsx from the sources: slow on a busy machine.
+describe('a file checked in two halves', { timeout: 180_000 }, () => {
 	it('joins the halves of clean files (LF, UTF-8; Windows-1252; BOM) and loads the same rows', async () => {
 		await expectSame([input('candidatures.csv', renderCsv('candidatures', small.candidatures, 'clean-utf8'))], true);
+		// From the server (source web), three files each checked whole in a worker: the same tables as checked in this thread.
+		const three = (['candidatures', 'conventions', 'rapports'] as const).map((k) => input(`${k}.csv`, renderCsv(k, small[k], 'clean-utf8')));
+		const [w, t] = [await openTempDb(), await openTempDb()];
+		opened.push(w, t);
+		const viaWorkers = await importExports(w, three, { actor: 'test', source: 'web', splitFrom: Number.MAX_SAFE_INTEGER });
+		expect(viaWorkers.ok).toBe(true);
+		expect(said(viaWorkers)).toEqual(said(await importExports(t, three, { actor: 'test', source: 'cli', splitFrom: Number.MAX_SAFE_INTEGER })));
+		expect(await tables(w)).toEqual(await tables(t));
 		// Excel-style Windows-1252 with `;`, rewritten with LF line breaks (CRLF: the next test).
 		const excel = renderCsv('candidatures', small.candidatures, 'excel-fr');
 		const lf = encodeWindows1252(new TextDecoder('windows-1252').decode(excel).replaceAll('\r\n', '\n'));

@@ -219,7 +219,7 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 		// The large files' second halves go to workers first; then the files checked whole here,
 		// then the first halves (split.ts).
 		const started: StartedCheck[] = [];
-		for (const input of inputs) started.push(await startCheck(input.name, input.bytes, options.splitFrom ?? splitMinBytes(), !options.dryRun));
+		for (const input of inputs) started.push(await startCheck(input.name, input.bytes, options.splitFrom ?? splitMinBytes(), !options.dryRun, options.source === 'cli' ? 'thread' : 'worker'));
 		for (const split of [false, true]) {
 			for (const [i, s] of started.entries()) if (s.split === split) checked[i] = await s.finish();
 		}

@@ -27,7 +27,8 @@ import { Worker } from 'node:worker_threads';
 import { checkExport, cutSummary, CUT_WARNINGS, type CheckedExport, type ImportIssue } from '../../domain/check';
 import type { ExportKind } from '../../domain/schemas';
 import { packRows, type PackedBatch } from './batch';
-import type { CheckMessage, CheckRequest, Dossiers } from './check-worker';
+import { previewFromBytes, type FilePreview } from '../../upload/preview';
+import type { CheckMessage, CheckRequest, Dossiers, MultipartFields, TaskMessage, TaskRequest } from './check-worker';
 
 /** From this size a file is checked in two halves (below, a worker costs more than it saves). */
 export const SPLIT_MIN_BYTES = 8 * 1024 * 1024;
@@ -209,6 +210,64 @@ async function startHalfWorker(request: CheckRequest): Promise<HalfWorker> {
 	};
 }
 
+/**
+ * One task of an upload on a check worker (check-worker.ts: reading a multipart body, a
+ * preview), off the request thread; the worker is then kept as a spare. Should no worker start,
+ * or fail, the task runs here (`inThread`), the same code.
+ */
+async function runTask<T>(request: TaskRequest, transfer: ArrayBuffer[], inThread: () => Promise<T>): Promise<T> {
+	let worker: Worker;
+	try {
+		worker = takeSpare() ?? (await newWorker());
+	} catch (error) {
+		console.warn('Check worker unavailable, the upload is read in this thread:', error);
+		return inThread();
+	}
+	worker.ref();
+	const done = Promise.withResolvers<TaskMessage>();
+	const onMessage = (message: TaskMessage) => done.resolve(message);
+	const onExit = (code: number) => done.resolve({ type: 'failed', error: `exit code ${code}` });
+	worker.on('message', onMessage).on('error', done.reject).on('exit', onExit);
+	worker.postMessage(request, transfer);
+	let message: TaskMessage;
+	try {
+		message = await done.promise;
+	} catch (error) {
+		message = { type: 'failed', error: String(error) };
+	}
+	worker.off('message', onMessage).off('error', done.reject).off('exit', onExit);
+	if (message.type === 'done') {
+		keepSpare(worker);
+		return message.result as T;
+	}
+	if (message.status) {
+		keepSpare(worker);
+		throw new Error(message.error);
+	}
+	void worker.terminate();
+	console.warn(`Check worker failed (${message.error}), the upload is read in this thread.`);
+	return inThread();
+}
+
+/** A multipart body's fields and files, read in a check worker (a copy of the body goes there). */
+export function multipartInWorker(body: Uint8Array, contentType: string): Promise<MultipartFields> {
+	const copy = body.slice();
+	return runTask<MultipartFields>({ task: 'multipart', body: copy, contentType }, [copy.buffer as ArrayBuffer], async () => {
+		const form = await new Response(body as BodyInit, { headers: { 'content-type': contentType } }).formData();
+		const fields: MultipartFields = { values: [], files: [] };
+		for (const [field, value] of form.entries()) {
+			if (typeof value === 'string') fields.values.push([field, value]);
+			else fields.files.push({ field, name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
+		}
+		return fields;
+	});
+}
+
+/** The preview of a file for the page without JavaScript (`previewFromBytes`), made in a check worker. */
+export function previewInWorker(bytes: Uint8Array, errors: ImportIssue[], warnings: ImportIssue[]): Promise<FilePreview | null> {
+	return runTask<FilePreview | null>({ task: 'preview', bytes, errors, warnings }, [], async () => previewFromBytes(bytes, errors, warnings));
+}
+
 /** Add `offset` to the row numbers of packed batches (the first column). */
 function renumber(batches: PackedBatch[], offset: number): PackedBatch[] {
 	for (const { n, columns } of batches) {
@@ -330,10 +389,13 @@ async function startWhole(name: string, bytes: Uint8Array, rowsWanted: boolean):
  * is large (`minBytes` or more) and can be (`planSplit`); `finish` waits for the answers and
  * joins the halves (`join`) or, when they cannot be joined, checks the whole file in a worker.
  * Same answer either way, and the same as `checkExport` in this thread. `rowsWanted` false (a
- * dry run): the workers only check, and `tail.batches()` gives no rows.
+ * dry run): the workers only check, and `tail.batches()` gives no rows. `wholeIn` 'thread' (the
+ * command line): a file not split is checked in this thread.
  */
-export async function startCheck(name: string, bytes: Uint8Array, minBytes: number = splitMinBytes(), rowsWanted = true): Promise<StartedCheck> {
+export async function startCheck(name: string, bytes: Uint8Array, minBytes: number = splitMinBytes(), rowsWanted = true, wholeIn: 'worker' | 'thread' = 'worker'): Promise<StartedCheck> {
 	const plan = planSplit(bytes, minBytes);
+	// (The command line has no other request to serve: a file too small to split is checked in its thread.)
+	if (!plan && wholeIn === 'thread') return { split: false, finish: async () => inThisThread(name, bytes) };
 	if (!plan) return { split: false, finish: await startWhole(name, bytes, rowsWanted) };
 	let tail: HalfWorker | null = null;
 	let head: HalfWorker;
