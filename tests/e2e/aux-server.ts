@@ -55,15 +55,16 @@ export async function stopServer(server: ChildProcess): Promise<void> {
 	await exited;
 }
 
-/** GET `pathname` every `everyMs` until `stop`: each answer's status and time. */
-export function poll(pathname: string, everyMs = 100): { stop: () => Promise<{ status: number; ms: number }[]> } {
-	const answers: { status: number; ms: number }[] = [];
+/** GET `pathname` every `everyMs` until `stop`: each answer's status, time, and when it was asked (ms after the start). */
+export function poll(pathname: string, everyMs = 100): { stop: () => Promise<{ status: number; ms: number; at: number }[]> } {
+	const answers: { status: number; ms: number; at: number }[] = [];
+	const origin = performance.now();
 	let running = true;
 	const loop = (async () => {
 		while (running) {
 			const start = performance.now();
 			const status = await fetch(`${AUX_BASE}${pathname}`).then((r) => r.arrayBuffer().then(() => r.status), () => 0);
-			answers.push({ status, ms: performance.now() - start });
+			answers.push({ status, ms: performance.now() - start, at: start - origin });
 			await new Promise((resolve) => setTimeout(resolve, everyMs));
 		}
 	})();
