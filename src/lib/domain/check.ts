@@ -15,6 +15,8 @@ import {
 	detectKind,
 	parseRecord,
 	requiredColumns,
+	cutText,
+	TEXT_LIMITS,
 	type ExportKind
 } from './schemas';
 
@@ -31,7 +33,8 @@ export type IssueCode =
 	| 'duplicate_key'
 	| 'unknown_column'
 	| 'orphan'
-	| 'kind_repeated';
+	| 'kind_repeated'
+	| 'truncated';
 
 export interface ImportIssue {
 	file: string;
@@ -62,6 +65,8 @@ export interface CheckedExport {
 	keys: Map<string, number>;
 	errors: ImportIssue[];
 	warnings: ImportIssue[];
+	/** Cells of loaded rows whose text was cut to its column's limit (`TEXT_LIMITS`): one warning each for the first `CUT_WARNINGS`, then one for the rest. */
+	cuts: number;
 	/**
 	 * How the text was cut into records, once it was: its length in UTF-16 units, the header's
 	 * index, the records papaparse gave (trailing empty ones included) and the line break it
@@ -71,6 +76,36 @@ export interface CheckedExport {
 }
 
 const MAX_ERRORS = 10_000;
+/** Cut cells reported one by one per file; the rest are counted in one last warning. */
+export const CUT_WARNINGS = 1000;
+/** An issue's value is shown up to this many characters (a 30 000-character cell would swamp the report). */
+export const ISSUE_VALUE_MAX = 500;
+
+/** A value as an issue shows it: at most `ISSUE_VALUE_MAX` characters, then `…`. */
+export function shownValue(value: string): string {
+	return value.length <= ISSUE_VALUE_MAX ? value : `${cutText(value, ISSUE_VALUE_MAX)}…`;
+}
+
+/** `1 234` (grouped with a no-break space, as French writes it; the same in both languages, for the report's messages). */
+const count = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+
+/** The warning for one cell cut to its column's limit: where, how long it was, where it was cut. */
+export function cutWarning(file: string, row: number, column: string, length: number, kept: string): ImportIssue {
+	const max = TEXT_LIMITS[column] ?? kept.length;
+	const end = kept.slice(-40);
+	return issue(file, 'truncated', {
+		fr: `Texte de ${count(length)} caractères coupé à ${count(max)} (la limite de la colonne ${column}) : chargé jusqu’à « …${end} », la suite est ignorée.`,
+		en: `Text of ${count(length)} characters cut to ${count(max)} (the limit of column ${column}): loaded up to "…${end}", the rest is ignored.`
+	}, { row, column, value: kept });
+}
+
+/** The one warning for the cut cells beyond the first `CUT_WARNINGS` of a file. */
+export function cutSummary(file: string, more: number): ImportIssue {
+	return issue(file, 'truncated', {
+		fr: `${count(more)} autres textes coupés à la limite de leur colonne (non détaillés).`,
+		en: `${count(more)} more texts cut to their column's limit (not listed).`
+	});
+}
 
 /** Where a check stands, for a progress bar (the browser preview runs it in a Web Worker). */
 export interface CheckProgress {
@@ -101,7 +136,7 @@ function issue(
 		file,
 		row: at.row ?? null,
 		column: at.column ?? null,
-		value: at.value ?? null,
+		value: at.value === null || at.value === undefined ? null : shownValue(at.value),
 		code,
 		category: structure.includes(code) ? 'structure' : 'content',
 		message
@@ -123,6 +158,7 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 		keys: new Map(),
 		errors: [],
 		warnings: [],
+		cuts: 0,
 		layout: null
 	};
 	onProgress?.({ phase: 'decoding', done: 0, total: 0 });
@@ -263,7 +299,13 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 		}
 		keys.set(key, rowNumber);
 		result.rows.push(row);
+		if (parsed.cuts) {
+			for (const { column, length } of parsed.cuts) {
+				if (result.cuts++ < CUT_WARNINGS) result.warnings.push(cutWarning(file, rowNumber, column, length, String(row[column] ?? '')));
+			}
+		}
 	}
+	if (result.cuts > CUT_WARNINGS) result.warnings.push(cutSummary(file, result.cuts - CUT_WARNINGS));
 	onProgress?.({ phase: 'done', done: total, total });
 	if (result.errors.length === 0 && result.rowCount === 0) {
 		result.warnings.push(

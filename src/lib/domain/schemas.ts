@@ -65,9 +65,59 @@ export interface ColumnDef {
 	required: boolean;
 	/** SQL type of the stored column. */
 	sql: string;
+	/**
+	 * Free text (`text`, and the raw cell of a brick list): the most characters (UTF-16 units)
+	 * kept. A longer value is cut there and loaded with a warning; a longer identifier (a key
+	 * column) is an error. See `TEXT_LIMITS`.
+	 */
+	max?: number;
+	/** An identifier: too long is an error, never cut (two ids cut alike would become one). */
+	identifier?: boolean;
 }
 
-const col = (id: string, type: ColumnType, required: boolean): ColumnDef => ({ id, type, required, sql: SQL_TYPES[type] });
+/**
+ * How long free text may be, per column (issue 18 #1: one title of 30 000 characters took the
+ * PDF report and the server down). Generous for what each column holds — a company name, a
+ * title, a summary, a URL — and small enough that no page, PDF or spreadsheet cell is ever
+ * swamped. Identifiers (`numero_dossier`, `numero_convention`) are refused beyond theirs.
+ */
+export const TEXT_LIMITS: Record<string, number> = {
+	numero_dossier: 100,
+	numero_convention: 100,
+	raison_sociale: 200,
+	titre_projet: 300,
+	region: 100,
+	site_web: 2000,
+	resume: 5000,
+	licence_envisagee: 100,
+	dnsh_solution_reference: 1000,
+	dnsh_justification: 5000,
+	depot_code_url: 2000,
+	licence: 100,
+	commentaire: 5000,
+	briques: 1000,
+	briques_integrees: 1000
+};
+const IDENTIFIERS = new Set(['numero_dossier', 'numero_convention']);
+
+const col = (id: string, type: ColumnType, required: boolean): ColumnDef => {
+	const def: ColumnDef = { id, type, required, sql: SQL_TYPES[type] };
+	if (TEXT_LIMITS[id] !== undefined && (type === 'text' || type === 'bricks')) def.max = TEXT_LIMITS[id];
+	if (IDENTIFIERS.has(id)) def.identifier = true;
+	return def;
+};
+
+/**
+ * `text` cut to at most `max` UTF-16 units, never inside a surrogate pair, trailing spaces
+ * dropped; `text` itself when it fits.
+ */
+export function cutText(text: string, max: number): string {
+	if (text.length <= max) return text;
+	let end = max;
+	const last = text.charCodeAt(end - 1);
+	if (last >= 0xd800 && last <= 0xdbff) end--;
+	return text.slice(0, end).trimEnd();
+}
 
 const SQL_TYPES: Record<ColumnType, string> = {
 	text: 'VARCHAR',
@@ -230,8 +280,11 @@ const EMPTY: Expected = {
 	en: 'a value: this column is required'
 };
 
-/** One cell of a column, as the row schema reads it: empty (required or null), invalid, or its value. */
-export type CellOutcome = { ok: true; value: unknown } | { ok: false; params: CellIssueParams };
+/**
+ * One cell of a column, as the row schema reads it: empty (required or null), invalid, or its
+ * value — with `cut`, the length of the text before it was cut to the column's `max`.
+ */
+export type CellOutcome = { ok: true; value: unknown; cut?: number } | { ok: false; params: CellIssueParams };
 
 const NULL_CELL: CellOutcome = Object.freeze({ ok: true, value: null });
 
@@ -241,9 +294,33 @@ export function parseColumn(def: ColumnDef, raw: string | undefined, delimiter: 
 		if (def.required) return { ok: false, params: { expected: EMPTY, kind: 'empty' } };
 		return NULL_CELL;
 	}
+	const max = def.max;
+	if (max !== undefined && value.length > max) return longCell(def, max, value, delimiter);
 	const parsed = parseCell(def.type, value, delimiter);
 	if (!parsed.ok) return { ok: false, params: { expected: parsed.expected, kind: 'invalid' } };
 	return parsed;
+}
+
+/** A cell longer than its column's `max` (before trimming): an identifier is refused; other text is cut, and says so. */
+function longCell(def: ColumnDef, max: number, raw: string, delimiter: Delimiter): CellOutcome {
+	// A brick list is cut before it is read; text after it is read (trimmed, line breaks unified).
+	const trimmed = def.type === 'bricks' ? raw.trim() : raw;
+	const long = trimmed.length > max;
+	const parsed = parseCell(def.type, def.type === 'bricks' ? cutText(trimmed, max) : raw, delimiter);
+	if (!parsed.ok) return { ok: false, params: { expected: parsed.expected, kind: 'invalid' } };
+	if (def.type === 'bricks') return long ? { ok: true, value: parsed.value, cut: trimmed.length } : parsed;
+	const text = parsed.value as string;
+	if (text.length <= max) return parsed;
+	if (def.identifier) {
+		return {
+			ok: false,
+			params: {
+				expected: { fr: `un identifiant d’au plus ${max} caractères (celui-ci en a ${text.length})`, en: `an identifier of at most ${max} characters (this one has ${text.length})` },
+				kind: 'invalid'
+			}
+		};
+	}
+	return { ok: true, value: cutText(text, max), cut: text.length };
 }
 
 function cellSchema(def: ColumnDef, delimiter: Delimiter) {
@@ -275,9 +352,12 @@ export function rowSchema(kind: ExportKind, delimiter: Delimiter) {
 	return schema;
 }
 
-/** A row checked by `parseRow`: its values in column order, or one issue per bad cell. */
+/**
+ * A row checked by `parseRow`: its values in column order (with the columns whose text was
+ * cut to its limit, and their length before: `cuts`), or one issue per bad cell.
+ */
 export type RowOutcome =
-	| { success: true; data: Record<string, unknown> }
+	| { success: true; data: Record<string, unknown>; cuts?: { column: string; length: number }[] }
 	| { success: false; issues: { column: string; params: CellIssueParams }[] };
 
 /**
@@ -310,14 +390,17 @@ export function parseRecord(
 	// values instead of adding properties one by one.
 	const data: Record<string, unknown> = { ...ROW_TEMPLATES[kind] };
 	let issues: { column: string; params: CellIssueParams }[] | null = null;
+	let cuts: { column: string; length: number }[] | undefined;
 	for (let i = 0; i < defs.length; i++) {
 		const def = defs[i]!;
 		const index = indexOf[i];
 		const outcome = parseColumn(def, index === undefined ? undefined : record[index], delimiter);
-		if (outcome.ok) data[def.id] = outcome.value;
-		else (issues ??= []).push({ column: def.id, params: outcome.params });
+		if (outcome.ok) {
+			data[def.id] = outcome.value;
+			if (outcome.cut !== undefined) (cuts ??= []).push({ column: def.id, length: outcome.cut });
+		} else (issues ??= []).push({ column: def.id, params: outcome.params });
 	}
-	return issues ? { success: false, issues } : { success: true, data };
+	return issues ? { success: false, issues } : cuts ? { success: true, data, cuts } : { success: true, data };
 }
 
 /** Kind of a file from its normalised header: the kind whose distinguishing columns are present. */

@@ -128,6 +128,9 @@ function duckType(sql: string): DuckDBType {
 
 const packLoadIds = columnPacker('BIGINT');
 
+/** Packed chunks appended between two turns given to other requests (issue 18 #10). */
+const FLUSH_CHUNKS = 4;
+
 /**
  * Bulk-insert checked rows as a new snapshot with DuckDB's appender, in the load's
  * transaction (a rollback leaves nothing; no file ever holds the rows): 2 048 rows at a time,
@@ -145,12 +148,18 @@ async function insertRows(tx: Transaction, kind: ExportKind, loadId: number, row
 			const columns: unknown[][] = [new Array(n).fill(loadId), ...snapshotValues(kind, rows, start, n)];
 			appender.appendDataChunk(fillChunk(types, writers, columns, n));
 		}
+		let appended = 0;
 		for (const { n, columns } of tail ? await tail.batches() : []) {
 			const numbers = columns[0]!;
 			if (numbers.type !== 'fixed') throw new Error('Row numbers are packed as integers');
 			const rowNumbers = new Int32Array(numbers.data);
 			for (let i = 0; i < n; i++) rowNumbers[i]! += tail!.rowOffset;
 			appender.appendDataChunk(packedChunk(types, [packLoadIds(new Array(n).fill(loadId), n), ...columns], n));
+			// Appending runs on the server's thread: every few chunks, flushed and a turn given to other requests.
+			if (++appended % FLUSH_CHUNKS === 0) {
+				appender.flushSync();
+				await new Promise((resolve) => setImmediate(resolve));
+			}
 		}
 		appender.flushSync();
 	} finally {
@@ -219,7 +228,7 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 		// The large files' second halves go to workers first; then the files checked whole here,
 		// then the first halves (split.ts).
 		const started: StartedCheck[] = [];
-		for (const input of inputs) started.push(await startCheck(input.name, input.bytes, options.splitFrom ?? splitMinBytes(), !options.dryRun));
+		for (const input of inputs) started.push(await startCheck(input.name, input.bytes, options.splitFrom ?? splitMinBytes(), !options.dryRun, options.source === 'cli' ? 'thread' : 'worker'));
 		for (const split of [false, true]) {
 			for (const [i, s] of started.entries()) if (s.split === split) checked[i] = await s.finish();
 		}

@@ -7,6 +7,7 @@
  */
 import { numberFormat } from '../../format';
 import type { ImportInput } from './load';
+import { multipartInWorker } from './split';
 
 export class UploadError extends Error {
 	constructor(
@@ -83,11 +84,13 @@ export async function readUpload(request: Request, url: URL, limit: number): Pro
 	let dryRun = truthy(url.searchParams.get('dry_run'));
 	try {
 		if (type.startsWith('multipart/form-data')) {
-			const form = await request.formData();
-			dryRun ||= truthy(form.get('dry_run'));
-			for (const [, value] of form.entries()) {
-				if (typeof value === 'string' || value.size === 0) continue;
-				inputs.push({ name: cleanFileName(value.name), bytes: new Uint8Array(await value.arrayBuffer()) });
+			// Read whole here (the body size limit applies), parsed in a check worker: off the request thread.
+			const body = new Uint8Array(await request.arrayBuffer());
+			const form = await multipartInWorker(body, request.headers.get('content-type') ?? type);
+			dryRun ||= form.values.some(([field, value]) => field === 'dry_run' && truthy(value));
+			for (const file of form.files) {
+				if (file.bytes.byteLength === 0) continue;
+				inputs.push({ name: cleanFileName(file.name), bytes: file.bytes });
 			}
 		} else if (type.startsWith('application/x-www-form-urlencoded')) {
 			throw new UploadError(415, 'unsupported_media_type', {

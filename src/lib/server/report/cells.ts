@@ -9,6 +9,18 @@ import type { Cell, CellType, Column } from './model';
 
 export const EMPTY = '—';
 
+/** The most characters Excel holds in a cell. */
+export const EXCEL_CELL_MAX = 32_767;
+
+/** Text for a spreadsheet cell (XLSX, or a CSV meant for Excel): at most `EXCEL_CELL_MAX` characters, a longer one cut and ended with `…`. */
+export function excelText(s: string): string {
+	if (s.length <= EXCEL_CELL_MAX) return s;
+	let end = EXCEL_CELL_MAX - 1;
+	const last = s.charCodeAt(end - 1);
+	if (last >= 0xd800 && last <= 0xdbff) end--;
+	return `${s.slice(0, end)}…`;
+}
+
 /** Whether a decimal string has non-zero cents. */
 export function hasCents(value: string): boolean {
 	const m = /\.(\d+)$/.exec(value);

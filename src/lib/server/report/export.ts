@@ -13,9 +13,7 @@ import { requireUser, type Role } from '../auth/guard';
 import { getDb } from '../db/instance';
 import { buildReport } from './build';
 import { parisToday, parsePeriod } from './period';
-import { renderPdf } from './pdf';
-import { renderXlsx } from './xlsx';
-import { renderZip } from './zip';
+import { renderInWorker, ReportLimitError } from './render';
 
 export const REPORT_ROLES: readonly Role[] = ['admin', 'auditor'];
 
@@ -31,6 +29,21 @@ export function reportFileName(format: ReportFormat, start: string, end: string)
 	return `rapport-bpifrance_${start}_${end}.${format}`;
 }
 
+/** What a reader is told when the file could not be made within the server's limits. */
+export function limitMessage(cause: ReportLimitError, lang: 'fr' | 'en'): string {
+	const seconds = Math.round(cause.limits.timeoutMs / 1000);
+	const mb = cause.limits.memoryMb;
+	if (cause.reason === 'busy') {
+		return t(lang, `Le serveur produit déjà d’autres rapports : celui-ci n’a pas pu commencer dans les ${seconds} s permises. Réessayez dans un moment.`, `The server is already producing other reports: this one could not start within the ${seconds} s allowed. Try again in a moment.`);
+	}
+	const limit = cause.reason === 'time' ? t(lang, `${seconds} s`, `${seconds} s`) : t(lang, `${mb} Mo de mémoire`, `${mb} MB of memory`);
+	return t(
+		lang,
+		`Le rapport n’a pas pu être produit dans la limite du serveur (${limit}) : les données chargées contiennent sans doute un texte anormalement long. Le reste du tableau de bord fonctionne ; signalez-le à l’administrateur (variables HOX_REPORT_TIMEOUT_MS et HOX_REPORT_MEMORY_MB).`,
+		`The report could not be produced within the server's limit (${limit}): the loaded data probably holds an abnormally long text. The rest of the dashboard works; tell the administrator (settings HOX_REPORT_TIMEOUT_MS and HOX_REPORT_MEMORY_MB).`
+	);
+}
+
 export async function exportReport(event: RequestEvent, format: ReportFormat): Promise<Response> {
 	const user = requireUser(event, REPORT_ROLES);
 	const lang = event.locals.lang;
@@ -42,10 +55,12 @@ export async function exportReport(event: RequestEvent, format: ReportFormat): P
 	let bytes: Uint8Array;
 	try {
 		const model = await buildReport(db, period, lang, { producedBy: user.email });
-		bytes = format === 'pdf' ? await renderPdf(model) : format === 'xlsx' ? await renderXlsx(model) : renderZip(model);
+		// Rendered off the request thread, within a time and a memory limit (render.ts).
+		bytes = await renderInWorker(format, model);
 	} catch (cause) {
 		await recordAudit(db, { ...audit, outcome: 'error', details: { period, error: cause instanceof Error ? cause.message.slice(0, 300) : String(cause) } });
 		console.error('report export failed', cause);
+		if (cause instanceof ReportLimitError) error(503, limitMessage(cause, lang));
 		error(500, t(lang, 'Le rapport n’a pas pu être produit.', 'The report could not be produced.'));
 	}
 	const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { t } from '../../i18n';
 import { formatDate } from '../../format';
+import { cutText } from '../../domain/schemas';
 import { alignRight, cellText, isNumeric } from './cells';
 import { chartForPdf } from './charts';
 import type { Cell, ReportModel, ReportTable, Section } from './model';
@@ -44,8 +45,26 @@ function pdfmake(): PdfMake {
 	return pm;
 }
 
-/** Text for the PDF: U+202F (no glyph in Roboto) becomes U+00A0. */
-export const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
+/**
+ * The most characters of one text (a cell, a paragraph) the PDF shows; a longer one ends with
+ * `…`. Above the import's limits for names and titles (TEXT_LIMITS), and low enough that a row
+ * of the narrowest column still fits on a page: pdfmake leaves out a row taller than a page.
+ */
+export const PDF_TEXT_MAX = 600;
+/** A run of this many characters without a space is given break opportunities… */
+const LONG_TOKEN = /[^\s\u200b]{80,}/g;
+/** …a zero-width space (U+200B, in Roboto) every this many characters. */
+const TOKEN_PIECE = /[^]{1,40}/gu;
+
+/**
+ * Text for the PDF: at most `PDF_TEXT_MAX` characters, a long word given a break opportunity
+ * every 40 characters (issue 18 #1: pdfmake broke a 30 000-character word one character at a
+ * time, for minutes and gigabytes), and U+202F (no glyph in Roboto) turned into U+00A0.
+ */
+export function pdfText(s: string): string {
+	const shown = s.length > PDF_TEXT_MAX ? `${cutText(s, PDF_TEXT_MAX - 1)}…` : s;
+	return shown.replace(LONG_TOKEN, (word) => word.match(TOKEN_PIECE)!.join('\u200b')).replace(/\u202f/g, '\u00a0');
+}
 
 const INK = '#1b2433';
 const MUTED = '#5b6472';

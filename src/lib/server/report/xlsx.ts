@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { t } from '../../i18n';
 import { formatDate } from '../../format';
 import { safeCellValue } from '../../spreadsheet';
-import { hasCents } from './cells';
+import { excelText, hasCents } from './cells';
 import type { Cell, ReportModel, ReportTable } from './model';
 import { allTables } from './model';
 
@@ -40,8 +40,9 @@ export function xlsxValue(cell: Cell): { value: ExcelJS.CellValue; numFmt?: stri
 		case 'date':
 			return { value: new Date(`${cell.value}T00:00:00Z`), numFmt: DATE_FORMAT };
 		case 'text':
-			// Data (company names, titles…) may start with = + - @: never a formula (spreadsheet.ts).
-			return { value: safeCellValue(cell.value) };
+			// Data (company names, titles…) may start with = + - @: never a formula (spreadsheet.ts);
+			// and never more than Excel holds in a cell.
+			return { value: excelText(safeCellValue(cell.value)) };
 	}
 }
 
@@ -138,8 +139,9 @@ export async function renderXlsx(model: ReportModel): Promise<Uint8Array> {
 	];
 	lines.forEach(([a, b, fmt], i) => {
 		const row = cover.getRow(i + 1);
-		row.getCell(1).value = safeCellValue(a);
-		row.getCell(2).value = safeCellValue(b); // provenance holds file names as uploaded
+		row.getCell(1).value = excelText(safeCellValue(a));
+		const v = safeCellValue(b); // provenance holds file names as uploaded
+		row.getCell(2).value = typeof v === 'string' ? excelText(v) : v;
 		if (fmt) row.getCell(2).numFmt = fmt;
 		row.getCell(2).alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
 		row.getCell(1).alignment = { vertical: 'top' };

@@ -12,6 +12,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { formatDate } from '../../format';
 import { t } from '../../i18n';
 import { toCsv, type Cell as CsvCell } from '../../spreadsheet';
+import { excelText } from './cells';
 import { allTables, type Cell, type ReportModel, type ReportTable } from './model';
 
 const CSV_OPTIONS = { delimiter: ';', bom: true, decimalComma: true } as const;
@@ -29,7 +30,8 @@ export function csvValue(cell: Cell): CsvCell {
 		case 'date':
 			return formatDate(cell.value);
 		case 'text':
-			return cell.value;
+			// These files are for Excel: no cell longer than it holds.
+			return excelText(cell.value);
 	}
 }
 

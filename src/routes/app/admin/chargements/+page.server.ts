@@ -8,7 +8,7 @@ import { getDb } from '$lib/server/db/instance';
 import { importExports } from '$lib/server/import/load';
 import { allKindVersions, isExportKind, listLoads, restorePrevious, RestoreError, SNAPSHOTS_KEPT, type LoadRow } from '$lib/server/import/restore';
 import { bodySizeLimit, formatBytes, readUpload, UploadError } from '$lib/server/import/upload';
-import { previewFromBytes } from '$lib/upload/preview';
+import { previewInWorker } from '$lib/server/import/split';
 import { capIssues, reportFromAnswer } from '$lib/upload/report';
 import type { Actions, PageServerLoad } from './$types';
 import { pageParam } from '$lib/filter-params';
@@ -66,12 +66,15 @@ export const actions: Actions = {
 			throw e;
 		}
 		const result = await importExports(await getDb(), upload.inputs, { actor: user.email, source: 'web', dryRun: upload.dryRun, ip: clientAddress(event) });
+		// (Each preview decodes and parses its whole file: in a check worker, off the request thread.)
 		const known = new Map(
-			upload.inputs.map((input, i) => {
-				const f = result.files[i]!;
-				const preview = previewFromBytes(input.bytes, f.errors, f.warnings);
-				return [f.file, { preview, columns: preview?.columns ?? 0 }] as const;
-			})
+			await Promise.all(
+				upload.inputs.map(async (input, i) => {
+					const f = result.files[i]!;
+					const preview = await previewInWorker(input.bytes, f.errors, f.warnings);
+					return [f.file, { preview, columns: preview?.columns ?? 0 }] as const;
+				})
+			)
 		);
 		const report = reportFromAnswer(result, known);
 		const capped = { ...report, files: report.files.map((f) => capIssues(f, PAGE_ISSUES)) };
