@@ -9,7 +9,7 @@ import { BRICK_IDS } from '../../domain/bricks';
 import { APPLICATION_STATUSES, DNSH_OBJECTIVES, DNSH_SCORES, ENVELOPE_EUR } from '../../domain/programme';
 import { applicationPredicate, isEmptyFilter, type FigureFilter } from './filters';
 import { memoized } from './memo';
-import { applicationBricksSelect } from './views';
+import { applicationBricksSelect, reconciliationSelect } from './views';
 
 export interface RuleFlag {
 	rule: string;
@@ -219,4 +219,45 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 		].sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)))
 	};
 	return { kpis, exact };
+}
+
+/**
+ * The parts behind the funding figures, for the one-line reconciliations the pages write next
+ * to a narrower scope (docs/DATA.md): counts, and amounts as exact decimal strings. Over every
+ * agreement, or over `agr` and `app` CTEs (a filter, a day).
+ */
+export interface FundingReconciliation {
+	funded: number;
+	funded_listed: number;
+	funded_orphan: number;
+	funded_unlisted: number;
+	terminated: number;
+	terminated_listed: number;
+	closed: number;
+	closed_below_grant: number;
+	granted_eur: string;
+	committed_eur: string;
+	released_eur: string;
+	terminated_unpaid_eur: string;
+	closed_overpaid_eur: string;
+	paid_eur: string;
+	paid_listed_eur: string;
+	paid_terminated_eur: string;
+	paid_terminated_listed_eur: string;
+	paid_orphan_eur: string;
+	paid_unlisted_eur: string;
+	/** Paid to agreements neither listed nor live orphans: live with a non-lauréat application, or terminated and not listed. */
+	paid_other_unlisted_eur: string;
+	committed_listed_eur: string;
+	committed_unlisted_eur: string;
+}
+
+export function fundingReconciliation(db: Database, ctes?: string): Promise<FundingReconciliation> {
+	const sql = ctes ? `WITH ${ctes} SELECT * FROM (${reconciliationSelect('agr', 'app')})` : reconciliationSelect();
+	return memoized(db, `reconciliation\u0000${sql}`, async () => {
+		const row = (await db.one<Record<string, string | number>>(sql)) ?? {};
+		const out: Record<string, string | number> = {};
+		for (const [k, v] of Object.entries(row)) out[k] = k.endsWith('_eur') ? String(v ?? '0') : Number(v ?? 0);
+		return out as unknown as FundingReconciliation;
+	});
 }

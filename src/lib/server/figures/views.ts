@@ -101,6 +101,44 @@ export function fundedProjectsSelect(
 		WHERE g.is_funded`;
 }
 
+/**
+ * How the programme's agreements split between what the public list shows and what it cannot
+ * (docs/DATA.md, "One label, one number"), over any `agreements`-shaped and
+ * `applications`-shaped relations. Listed = the application is in the snapshot and a lauréat
+ * (the public list's definition, public/projects.ts). Every part adds up to its whole:
+ * funded = listed + orphan + unlisted; paid = paid to listed live + paid to terminated +
+ * paid to orphans + paid to unlisted; granted (Σ montant_aide) = committed + released +
+ * terminated_unpaid − closed_overpaid.
+ */
+export function reconciliationSelect(agreements = 'agreements', applications = 'applications'): string {
+	return `WITH g AS (
+			SELECT g.*, coalesce(a.statut = 'laureat', false) AS listed
+			FROM ${agreements} g LEFT JOIN (SELECT numero_dossier, statut FROM ${applications}) a ON a.numero_dossier = g.numero_dossier)
+		SELECT count(*) FILTER (WHERE is_funded)::INTEGER AS funded,
+			count(*) FILTER (WHERE is_funded AND listed)::INTEGER AS funded_listed,
+			count(*) FILTER (WHERE is_funded AND NOT has_application)::INTEGER AS funded_orphan,
+			count(*) FILTER (WHERE is_funded AND has_application AND NOT listed)::INTEGER AS funded_unlisted,
+			count(*) FILTER (WHERE NOT is_funded)::INTEGER AS terminated,
+			count(*) FILTER (WHERE NOT is_funded AND listed)::INTEGER AS terminated_listed,
+			count(*) FILTER (WHERE is_closed)::INTEGER AS closed,
+			count(*) FILTER (WHERE released_eur > 0)::INTEGER AS closed_below_grant,
+			coalesce(sum(montant_aide), 0)::VARCHAR AS granted_eur,
+			coalesce(sum(committed_eur), 0)::VARCHAR AS committed_eur,
+			coalesce(sum(released_eur), 0)::VARCHAR AS released_eur,
+			coalesce(sum(montant_aide - paid_eur) FILTER (WHERE NOT is_funded), 0)::VARCHAR AS terminated_unpaid_eur,
+			coalesce(sum(greatest(paid_eur - montant_aide, 0)) FILTER (WHERE is_closed), 0)::VARCHAR AS closed_overpaid_eur,
+			coalesce(sum(paid_eur), 0)::VARCHAR AS paid_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE is_funded AND listed), 0)::VARCHAR AS paid_listed_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE NOT is_funded), 0)::VARCHAR AS paid_terminated_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE NOT is_funded AND listed), 0)::VARCHAR AS paid_terminated_listed_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE is_funded AND NOT has_application), 0)::VARCHAR AS paid_orphan_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE is_funded AND has_application AND NOT listed), 0)::VARCHAR AS paid_unlisted_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE NOT listed AND (has_application OR NOT is_funded)), 0)::VARCHAR AS paid_other_unlisted_eur,
+			coalesce(sum(committed_eur) FILTER (WHERE listed), 0)::VARCHAR AS committed_listed_eur,
+			coalesce(sum(committed_eur) FILTER (WHERE NOT listed), 0)::VARCHAR AS committed_unlisted_eur
+		FROM g`;
+}
+
 /** An application's bricks, a row each (the import removes repeats within a list). */
 export function applicationBricksSelect(applications: string): string {
 	return `SELECT numero_dossier, unnest(briques) AS brick FROM ${applications}`;
