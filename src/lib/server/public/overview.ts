@@ -4,7 +4,7 @@
  * (`suppress.ts`) before it leaves this module. No identity of any application is read here.
  */
 import type { Database } from '../db/database';
-import { fundingReconciliation, programmeFigures, type FundingReconciliation } from '../figures/kpis';
+import { computeFigures, fundingReconciliation, programmeFigures, scopedCtes, type FundingReconciliation } from '../figures/kpis';
 import { BRICKS, BRICK_IDS, brickName, isBrickId } from '../../domain/bricks';
 import { APPLICATION_STATUSES, ENVELOPE_EUR, type ApplicationStatus } from '../../domain/programme';
 import { REGIONS } from '../../domain/regions';
@@ -252,6 +252,20 @@ export interface PublicBrick {
 	applications: CountCell;
 	/** Funded projects naming the brick, as everywhere else (`kpis.bricks[id].funded`). */
 	funded: number;
+	/**
+	 * The brick's figures as the dashboard's brick page gives them (the programme's definitions
+	 * over the applications naming the brick): terminated agreements are not funded projects.
+	 */
+	figures: {
+		committedEur: string;
+		paidEur: string;
+		jobsForecast: number;
+		jobsCreated: string;
+		revenueForecastEur: string;
+		revenueGeneratedEur: string;
+		published: number;
+	};
+	/** The list's own sums (published lauréats naming the brick), for the reconciliation line. */
 	totals: PublishedTotals;
 }
 
@@ -261,13 +275,24 @@ export async function publicBrick(db: Database, id: string): Promise<PublicBrick
 	const rows = await brickRows(db, kpis.bricks);
 	const row = rows.find((r) => r.id === id && r.id !== OTHER_BRICKS);
 	if (!row) return null;
+	const ctes = scopedCtes({ briques: [id] });
+	const { kpis: k, exact } = await computeFigures(db, ctes);
 	return {
 		id,
 		name: row.name,
 		catalogue: row.catalogue,
 		info: BRICKS.find((b) => b.id === id) ?? null,
 		applications: row.applications,
-		funded: row.funded,
+		funded: k.funding.funded_projects,
+		figures: {
+			committedEur: exact.committed_eur,
+			paidEur: exact.paid_eur,
+			jobsForecast: k.jobs.forecast,
+			jobsCreated: exact.jobs_created,
+			revenueForecastEur: exact.revenue_forecast_eur,
+			revenueGeneratedEur: exact.revenue_generated_eur,
+			published: k.open_source.published
+		},
 		totals: await publishedTotals(db, { brick: id })
 	};
 }
