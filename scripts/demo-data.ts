@@ -47,7 +47,7 @@ export type DemoRow = Record<string, DemoValue>;
 
 /** A deliberate anomaly of the dataset: a rule breaker, an orphan, a special case. */
 export interface Planted {
-	/** `R1`…`R16`, or `orphan`, or a special case (`resiliee`, `solde-non-verse`, `rapports-meme-date`). */
+	/** `R1`…`R21`, or `orphan`, or a special case (`resiliee`, `solde-non-verse`, `rapports-meme-date`, `soldee-partielle`). */
 	what: string;
 	dossier: string;
 	convention?: string;
@@ -1069,7 +1069,7 @@ function breakerNote(a: AppFacts): string {
 // ---------------------------------------------------------------------------------------------
 // Agreements and reports
 
-type ConvRole = 'normal' | 'resiliee' | 'solde-non-verse' | 'R14' | 'rapports-meme-date' | 'R15';
+type ConvRole = 'normal' | 'resiliee' | 'solde-non-verse' | 'R14' | 'rapports-meme-date' | 'R15' | 'soldee-partielle' | 'R18' | 'R19' | 'R20' | 'R21';
 
 interface Grant {
 	app: AppFacts | null;
@@ -1110,7 +1110,8 @@ function makeAgreementsAndReports(
 		// Special roles go to lauréats without application flags first.
 		laureats.sort((a, b) => Number(a.breaker !== null) - Number(b.breaker !== null));
 		const roles: ConvRole[] = [];
-		const specials: ConvRole[] = round === 1 ? ['resiliee', 'solde-non-verse', 'R14', 'rapports-meme-date'] : ['R15'];
+		const specials: ConvRole[] =
+			round === 1 ? ['resiliee', 'solde-non-verse', 'R14', 'rapports-meme-date', 'soldee-partielle'] : ['R15', 'R18', 'R19', 'R20', 'R21'];
 		for (let b = 0; b < blocks; b++) for (const s of specials) roles.push(s);
 		// The grant above the cap (R14) goes to the largest declared base, so that it shows.
 		const r14 = roles.indexOf('R14');
@@ -1150,6 +1151,11 @@ function makeAgreementsAndReports(
 		else if (g.role === 'resiliee') planted.push({ what: 'resiliee', dossier: g.dossier, convention: conv, note: 'convention résiliée : seule l’avance a été versée' });
 		else if (g.role === 'solde-non-verse') planted.push({ what: 'solde-non-verse', dossier: g.dossier, convention: conv, note: 'montant du solde connu, date de solde vide (paiement non fait)' });
 		else if (g.role === 'rapports-meme-date') planted.push({ what: 'rapports-meme-date', dossier: g.dossier, convention: conv, note: 'rapports intermédiaire et final à la même date (le final l’emporte)' });
+		else if (g.role === 'soldee-partielle') planted.push({ what: 'soldee-partielle', dossier: g.dossier, convention: conv, note: `convention soldée à ${eur((g.avance ?? 0) + (g.solde ?? 0))} € sur ${eur(g.aide)} € : le reste revient à l’enveloppe` });
+		else if (g.role === 'R18') planted.push({ what: 'R18', dossier: g.dossier, convention: conv, note: `aide accordée ${eur(g.aide)} € > aide demandée ${String(g.app?.row.aide_demandee)} €` });
+		else if (g.role === 'R19') planted.push({ what: 'R19', dossier: g.dossier, convention: conv, note: `convention du ${isoDay(g.debut)} au ${isoDay(g.fin)} : ${g.fin - g.debut} jours (259 à 289 attendus)` });
+		else if (g.role === 'R20') planted.push({ what: 'R20', dossier: g.dossier, convention: conv, note: `de minimis ${String(g.app?.row.aides_minimis_3_ans)} € + aide accordée ${eur(g.aide)} € > 300 000 €` });
+		else if (g.role === 'R21') planted.push({ what: 'R21', dossier: g.dossier, convention: conv, note: `début ${isoDay(g.debut)}, le jour même du dépôt (${String(g.app?.row.date_depot)})` });
 	}
 	const orphans = new Set(grants.filter((g) => g.orphan).map((g) => g.dossier));
 	for (const r of reports) {
@@ -1195,15 +1201,31 @@ function newGrant(rng: Rng, app: AppFacts | null, dossier: string, round: 1 | 2,
 	if (role !== 'R14' && rng.chance(0.7)) retenue = Math.min(assiette, roundTo(rng.real(100_000, 124_500) * 100, 100));
 	// R14: the grant was computed as 80 % of a base of about €130,000, forgetting the €100,000 cap.
 	if (role === 'R14') retenue = Math.min(assiette, roundTo(rng.real(128_000, 132_000) * 100, 250));
-	const aide = role === 'R14' ? Math.floor((retenue * 8) / 10) : Math.min(Math.floor((retenue * 8) / 10), MAX_AID);
+	// The grant answers the aid requested (R18), but for R14 (the cap forgotten) and the planted R18 and R20.
+	const requested = app ? cents(Number(app.row.aide_demandee)) : MAX_AID;
+	let aide = role === 'R14' ? Math.floor((retenue * 8) / 10) : Math.min(Math.floor((retenue * 8) / 10), MAX_AID, requested);
+	if (app && (role === 'R18' || role === 'R20')) {
+		// The grant was signed for the base retained, above what the company asked for.
+		aide = Math.min(Math.floor((retenue * 8) / 10), MAX_AID);
+		const asked = aide - roundTo(rng.real(3_000, 9_000) * 100, 500);
+		app.row.aide_demandee = eur(asked);
+		// R20: de minimis already received fills the ceiling with the aid requested (so R5 passes, at
+		// its boundary), and the larger grant goes over it.
+		if (role === 'R20') app.row.aides_minimis_3_ans = eur(300_000_00 - asked);
+	}
+	// R21: the agreement starts on the day of filing, before expenses are eligible.
+	let start = debut;
+	if (app && role === 'R21') start = dayOf(String(app.row.date_depot).slice(0, 10));
+	// R19: a 12-month agreement.
+	const end = role === 'R19' ? addMonths(start, 12) - 1 : role === 'R21' ? addMonths(start, 9) - 1 : fin;
 	return {
 		app,
 		dossier,
 		round,
 		role,
 		signature,
-		debut,
-		fin,
+		debut: start,
+		fin: end,
 		retenue,
 		aide,
 		statut: 'signee',
@@ -1244,6 +1266,8 @@ function settleRound1(rng: Rng, g: Grant, all: DemoRow[]): void {
 	const sameDay = g.role === 'rapports-meme-date';
 	reports.push(report(rng, g, 'intermediaire', sameDay ? final : interim));
 	const finalRow = report(rng, g, 'final', final, sameDay ? { commentaire: 'Rapport intermédiaire transmis en retard, le même jour que le rapport final.' } : {});
+	// A project that spent well below its retained base: closed with a balance that leaves part of the grant unpaid.
+	if (g.role === 'soldee-partielle') finalRow.depenses_realisees = eur(roundTo(g.retenue * 0.85, 100));
 	reports.push(finalRow);
 	// Balance: 80 % of the expenses actually made, within the grant, minus the advance.
 	const spent = cents(Number(finalRow.depenses_realisees));
@@ -1576,7 +1600,8 @@ export function summarize(ds: Dataset): DatasetSummary {
 		const advance = g.montant_avance !== null && g.date_avance !== null ? cents(Number(g.montant_avance)) : 0;
 		const balance = g.montant_solde !== null && g.date_solde !== null ? cents(Number(g.montant_solde)) : 0;
 		paid += advance + balance;
-		committed += g.statut === 'resiliee' ? advance + balance : cents(Number(g.montant_aide));
+		// A closed or terminated grant commits only what was paid (exports.md §5).
+		committed += g.statut === 'resiliee' || g.statut === 'soldee' ? advance + balance : cents(Number(g.montant_aide));
 	}
 	const byType: Record<string, number> = {};
 	for (const r of ds.rapports) count(byType, String(r.type_rapport));

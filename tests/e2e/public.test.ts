@@ -270,7 +270,7 @@ test.describe('public pages', () => {
 		const page = await context.newPage();
 		await page.goto('/');
 		await expect(page.locator('h1')).toBeVisible();
-		await expect(page.locator('[data-kpi="committed_eur"]')).toContainText('€');
+		await expect(page.locator('[data-kpi="funding.committed_eur"]')).toContainText('€');
 		await expect(page.locator('svg[role="img"]').first()).toBeVisible();
 		await page.goto('/projets');
 		const first = page.locator('ul.projects a').first();

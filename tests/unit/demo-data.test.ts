@@ -158,9 +158,44 @@ describe('demo data generator', () => {
 		// Every lauréat has its agreement; no one else has one.
 		const withAgreement = new Set(defaultSet.conventions.map((c) => c.numero_dossier));
 		for (const a of apps) expect(withAgreement.has(a.numero_dossier), String(a.numero_dossier)).toBe(a.statut === 'laureat');
-		// Each planted application rule R1–R13 is there, and R14, R15.
+		// Each planted application rule R1–R13 is there, and R14, R15, R18–R21, and a closed grant paid below its amount.
 		const rules = new Set(defaultSet.planted.map((p) => p.what));
-		for (let r = 1; r <= 15; r++) expect(rules.has(`R${r}`), `R${r}`).toBe(true);
+		for (const r of [...Array.from({ length: 15 }, (_, i) => i + 1), 18, 19, 20, 21]) expect(rules.has(`R${r}`), `R${r}`).toBe(true);
+		expect(rules.has('soldee-partielle')).toBe(true);
+	});
+
+	it('plants R18–R21 and a closed grant paid below its amount as the spec defines them, and no other agreement breaks them', () => {
+		const apps = new Map(defaultSet.candidatures.map((a) => [String(a.numero_dossier), a]));
+		const day = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000;
+		const paid = (g: DemoRow) =>
+			(g.montant_avance !== null && g.date_avance !== null ? Number(g.montant_avance) : 0) +
+			(g.montant_solde !== null && g.date_solde !== null ? Number(g.montant_solde) : 0);
+		const breaks = (g: DemoRow): string[] => {
+			const a = apps.get(String(g.numero_dossier));
+			const out: string[] = [];
+			if (a && Number(g.montant_aide) > Number(a.aide_demandee)) out.push('R18');
+			const days = day(String(g.date_fin)) - day(String(g.date_debut));
+			if (days < 259 || days > 289) out.push('R19');
+			if (a && Number(a.aides_minimis_3_ans) + Number(g.montant_aide) > 300_000) out.push('R20');
+			if (a && day(String(g.date_debut)) < day(String(a.date_depot)) + 1) out.push('R21');
+			return out;
+		};
+		const planted = new Map<string, Set<string>>();
+		for (const p of defaultSet.planted) if (p.convention) (planted.get(p.convention) ?? planted.set(p.convention, new Set()).get(p.convention)!).add(p.what);
+		for (const g of defaultSet.conventions) {
+			const mine = planted.get(String(g.numero_convention)) ?? new Set();
+			for (const rule of breaks(g)) {
+				// A grant above the cap (R14) is also above the aid requested (R18); R20 is planted with R18 (the
+				// de minimis ceiling can only be crossed by the grant when the grant exceeds the request).
+				const explained = mine.has(rule) || (rule === 'R18' && (mine.has('R14') || mine.has('R20')));
+				expect(explained, `${String(g.numero_convention)} breaks ${rule} without being planted`).toBe(true);
+			}
+			for (const rule of ['R18', 'R19', 'R20', 'R21']) if (mine.has(rule)) expect(breaks(g)).toContain(rule);
+		}
+		const partial = defaultSet.planted.find((p) => p.what === 'soldee-partielle')!;
+		const g = defaultSet.conventions.find((c) => c.numero_convention === partial.convention)!;
+		expect(g.statut).toBe('soldee');
+		expect(paid(g)).toBeLessThan(Number(g.montant_aide));
 	});
 
 	it('keeps canonical values canonical: ≤ 2 decimals, ISO dates, valid SIRENs but for R13', () => {

@@ -110,3 +110,62 @@ describe('headline figures', () => {
 		expect(r1.funding.committed_eur).toBe(0);
 	});
 });
+
+describe('closed grants give back what they did not spend (exports.md §5)', () => {
+	it('committed = paid for soldee and resiliee; released = Σ (grant − paid) over soldee paid less, never negative; R17 on the new committed', async () => {
+		const own = await openTempDb();
+		try {
+			const apps = ['P', 'Q', 'R', 'S', 'T'].map((d) => application({ numero_dossier: d }));
+			const paid = (advance: string, balance: string) => ({ montant_avance: advance, date_avance: '2026-06-15', montant_solde: balance, date_solde: balance ? '2027-03-01' : '' });
+			const result = await load(own, {
+				candidatures: apps,
+				conventions: [
+					// Closed, paid less than its grant: gives back 19 999,50 €.
+					agreement({ numero_convention: 'CP', numero_dossier: 'P', statut: 'soldee', montant_aide: '100000', ...paid('30000', '50000.50') }),
+					// Closed, paid in full: gives back nothing.
+					agreement({ numero_convention: 'CQ', numero_dossier: 'Q', statut: 'soldee', montant_aide: '80000', ...paid('24000', '56000') }),
+					// Closed, paid more than its grant (R16): committed is what was paid, released is not negative.
+					agreement({ numero_convention: 'CR', numero_dossier: 'R', statut: 'soldee', montant_aide: '50000', ...paid('15000', '40000') }),
+					// Terminated after the advance: commits what was paid; what it did not pay is not "released".
+					agreement({ numero_convention: 'CS', numero_dossier: 'S', statut: 'resiliee', montant_aide: '90000', ...paid('27000', '') }),
+					// Live: commits its grant.
+					agreement({ numero_convention: 'CT', numero_dossier: 'T', statut: 'en_cours', montant_aide: '70000', ...paid('21000', '') })
+				]
+			});
+			expect(result.errors).toEqual([]);
+			const k = await computeKpis(own);
+			expect(k.funding.committed_eur).toBe(80000.5 + 80000 + 55000 + 27000 + 70000);
+			expect(k.funding.paid_eur).toBe(80000.5 + 80000 + 55000 + 27000 + 21000);
+			expect(k.funding.released_eur).toBe(19999.5);
+			expect(k.funding.remaining_eur).toBe(2_000_000 - 312000.5);
+			expect(k.rule_flags.filter((f) => f.rule === 'R16')).toEqual([{ rule: 'R16', dossier: 'R', convention: 'CR' }]);
+			// The programme totals view (the envelope's account) says the same.
+			const totals = await own.one<{ committed: number; released: number }>(`SELECT committed_eur::DOUBLE AS committed, released_eur::DOUBLE AS released FROM programme_totals`);
+			expect(totals).toEqual({ committed: 312000.5, released: 19999.5 });
+
+			// R17 reads the new committed: 20 live grants of 100 000 € fill the envelope exactly; the
+			// 21st, closed at 60 000 € paid, would have gone over under the old definition, and does not.
+			const many = Array.from({ length: 21 }, (_, i) => application({ numero_dossier: `M-${i}` }));
+			const grants = many.map((a, i) =>
+				agreement({
+					numero_convention: `CM-${i}`,
+					numero_dossier: a.numero_dossier!,
+					...(i === 20 ? { statut: 'soldee', ...paid('30000', '30000') } : { montant_avance: '', date_avance: '' })
+				})
+			);
+			expect((await load(own, { candidatures: many, conventions: grants })).errors).toEqual([]);
+			let big = await computeKpis(own);
+			expect(big.funding.committed_eur).toBe(2_060_000);
+			expect(big.funding.released_eur).toBe(40_000);
+			expect(big.rule_flags.some((f) => f.rule === 'R17')).toBe(true);
+			grants[19] = { ...grants[19]!, statut: 'soldee', ...paid('30000', '10000') };
+			expect((await load(own, { candidatures: many, conventions: grants })).errors).toEqual([]);
+			big = await computeKpis(own);
+			expect(big.funding.committed_eur).toBe(2_000_000);
+			expect(big.funding.released_eur).toBe(100_000);
+			expect(big.rule_flags.some((f) => f.rule === 'R17')).toBe(false);
+		} finally {
+			own.close();
+		}
+	});
+});

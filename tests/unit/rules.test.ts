@@ -1,4 +1,4 @@
-/** Rules R1–R17 with their boundaries (programme.md), through the real import and views. */
+/** Rules R1–R21 with their boundaries (programme.md), through the real import and views. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/database';
 import { computeKpis } from '../../src/lib/server/figures/kpis';
@@ -167,6 +167,60 @@ describe('agreement and programme rules', () => {
 		kpis = await computeKpis(db, { releve: [1] });
 		expect(kpis.funding.committed_eur).toBe(0);
 		expect(kpis.rule_flags.filter((f) => f.rule === 'R17')).toEqual([{ rule: 'R17' }]);
+	});
+
+	it('R18: grant ≤ the aid requested (equal passes, a cent more is flagged)', async () => {
+		const grant = (aid: string) => [agreement({ assiette_retenue: '125000', montant_aide: aid, montant_avance: '' })];
+		expect(await flagsOf({ aide_demandee: '99999.99' }, grant('99999.99'))).not.toContain('R18');
+		expect(await flagsOf({ aide_demandee: '99999.99' }, grant('100000'))).toContain('R18');
+		expect(await flagsOf({ aide_demandee: '93000' }, grant('93000.01'))).toContain('R18');
+	});
+
+	it('R19: 259 to 289 days from start to end, both inclusive', async () => {
+		const plus = (days: number) => new Date(Date.parse('2026-06-01T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+		const lasting = (days: number) => [agreement({ date_debut: '2026-06-01', date_fin: plus(days), montant_avance: '' })];
+		expect(await flagsOf({}, lasting(258))).toContain('R19');
+		expect(await flagsOf({}, lasting(259))).not.toContain('R19');
+		expect(await flagsOf({}, lasting(273))).not.toContain('R19');
+		expect(await flagsOf({}, lasting(289))).not.toContain('R19');
+		expect(await flagsOf({}, lasting(290))).toContain('R19');
+		// An end before the start.
+		expect(await flagsOf({}, lasting(-1))).toContain('R19');
+	});
+
+	it('R20: de minimis already received + the signed grant ≤ 300 000 € (not R5 when the request stays under)', async () => {
+		const grant = (aid: string) => [agreement({ assiette_retenue: '125000', montant_aide: aid, montant_avance: '' })];
+		expect(await flagsOf({ aide_demandee: '90000', aides_minimis_3_ans: '210000' }, grant('90000'))).not.toContain('R20');
+		const over = await flagsOf({ aide_demandee: '90000', aides_minimis_3_ans: '210000' }, grant('90000.01'));
+		expect(over).toContain('R20');
+		expect(over).not.toContain('R5');
+		expect(await flagsOf({ aide_demandee: '90000', aides_minimis_3_ans: '210000.01' }, grant('90000'))).toEqual(['R5', 'R20']);
+	});
+
+	it('R21: the agreement starts no earlier than the day after filing, a Paris date', async () => {
+		const starting = (day: string) => [agreement({ date_debut: day, date_fin: '2027-01-15', montant_avance: '' })];
+		expect(await flagsOf({ date_depot: '2026-04-15 14:32' }, starting('2026-04-16'))).not.toContain('R21');
+		expect(await flagsOf({ date_depot: '2026-04-15 14:32' }, starting('2026-04-15'))).toContain('R21');
+		expect(await flagsOf({ date_depot: '2026-04-15 14:32' }, starting('2026-04-01'))).toContain('R21');
+		expect(await flagsOf({ date_depot: '2026-04-15 23:59:59' }, starting('2026-04-16'))).not.toContain('R21');
+		// 22:30 UTC on the 15th is 00:30 on the 16th in Paris: the first eligible day is the 17th.
+		expect(await flagsOf({ date_depot: '2026-04-15T22:30:00Z' }, starting('2026-04-16'))).toContain('R21');
+		expect(await flagsOf({ date_depot: '2026-04-15T22:30:00Z' }, starting('2026-04-17'))).not.toContain('R21');
+	});
+
+	it('R18, R20 and R21 are not evaluated for an orphan agreement; R19 is', async () => {
+		const orphan = agreement({
+			numero_convention: 'CONV-ORPHAN',
+			numero_dossier: 'HOX-ABSENT',
+			montant_aide: '100000',
+			date_debut: '2020-01-01',
+			date_fin: '2021-06-30',
+			montant_avance: ''
+		});
+		const flags = await flagsOf({ aide_demandee: '1000', aides_minimis_3_ans: '290000' }, [orphan]);
+		expect(flags).toEqual(['R19']);
+		const kpis = await computeKpis(db);
+		expect(kpis.rule_flags).toEqual([{ rule: 'R19', dossier: 'HOX-ABSENT', convention: 'CONV-ORPHAN' }]);
 	});
 
 	it('flags carry the values that triggered them', async () => {

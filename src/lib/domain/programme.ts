@@ -10,6 +10,8 @@ export const MIN_ELIGIBLE_BASE_EUR = 125_000;
 export const DE_MINIMIS_CEILING_EUR = 300_000;
 export const ADVANCE_MAX_RATE = 0.3;
 export const PROJECT_MONTHS = 9;
+/** An agreement lasts 9 months ± 15 days: `date_fin − date_debut` within these days, inclusive (R19). */
+export const AGREEMENT_DAYS = { min: 259, max: 289 } as const;
 
 export type Round = 1 | 2;
 

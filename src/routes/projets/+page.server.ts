@@ -24,6 +24,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		projects,
 		totals: await pub.totals(filter),
+		reconciliation: (await pub.overview()).reconciliation,
 		filter: { brick: filter.brick ?? '', region: filter.region ?? '', releve: filter.releve ? String(filter.releve) : '' },
 		filtered,
 		options: { bricks, regions },

@@ -9,7 +9,7 @@ import { BRICK_IDS } from '../../domain/bricks';
 import { APPLICATION_STATUSES, DNSH_OBJECTIVES, DNSH_SCORES, ENVELOPE_EUR } from '../../domain/programme';
 import { applicationPredicate, isEmptyFilter, type FigureFilter } from './filters';
 import { memoized } from './memo';
-import { applicationBricksSelect } from './views';
+import { applicationBricksSelect, reconciliationSelect } from './views';
 
 export interface RuleFlag {
 	rule: string;
@@ -20,7 +20,15 @@ export interface RuleFlag {
 export interface Kpis {
 	envelope_eur: number;
 	applications: { total: number; by_releve: Record<'1' | '2', number>; by_statut: Record<string, number> };
-	funding: { requested_eur: number; committed_eur: number; paid_eur: number; remaining_eur: number; funded_projects: number };
+	funding: {
+		requested_eur: number;
+		committed_eur: number;
+		paid_eur: number;
+		remaining_eur: number;
+		/** What closed (soldee) agreements paid below their grant gave back to the envelope. */
+		released_eur: number;
+		funded_projects: number;
+	};
 	bricks: Record<string, { applications: number; funded: number }>;
 	jobs: { forecast: number; created: number };
 	revenue: { forecast_eur: number; generated_eur: number };
@@ -75,6 +83,8 @@ export interface ExactFigures {
 	/** Committed minus paid: what the live agreements still have to pay. */
 	to_pay_eur: string;
 	remaining_eur: string;
+	/** Σ (grant − paid) over closed agreements paid less than their grant. */
+	released_eur: string;
 	jobs_created: string;
 	revenue_forecast_eur: string;
 	revenue_generated_eur: string;
@@ -110,6 +120,7 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 				coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
 				coalesce(sum(to_pay_eur), 0)::VARCHAR AS to_pay,
 				(${ENVELOPE_EUR} - coalesce(sum(committed_eur), 0))::VARCHAR AS remaining,
+				coalesce(sum(released_eur), 0)::VARCHAR AS released,
 				coalesce(sum(committed_eur), 0) > ${ENVELOPE_EUR} AS over_envelope
 			FROM agr),
 			(SELECT count(*)::INTEGER AS funded_projects,
@@ -180,6 +191,7 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 		paid_eur: str(h.paid),
 		to_pay_eur: str(h.to_pay),
 		remaining_eur: str(h.remaining),
+		released_eur: str(h.released),
 		jobs_created: str(h.jobs_created),
 		revenue_forecast_eur: str(h.revenue_forecast),
 		revenue_generated_eur: str(h.revenue_generated)
@@ -192,6 +204,7 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 			committed_eur: num(h.committed),
 			paid_eur: num(h.paid),
 			remaining_eur: num(h.remaining),
+			released_eur: num(h.released),
 			funded_projects: num(h.funded_projects)
 		},
 		bricks: bricksRecord,
@@ -206,4 +219,45 @@ async function figuresNow(db: Database, ctes: string, options: { r17?: 'programm
 		].sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)))
 	};
 	return { kpis, exact };
+}
+
+/**
+ * The parts behind the funding figures, for the one-line reconciliations the pages write next
+ * to a narrower scope (docs/DATA.md): counts, and amounts as exact decimal strings. Over every
+ * agreement, or over `agr` and `app` CTEs (a filter, a day).
+ */
+export interface FundingReconciliation {
+	funded: number;
+	funded_listed: number;
+	funded_orphan: number;
+	funded_unlisted: number;
+	terminated: number;
+	terminated_listed: number;
+	closed: number;
+	closed_below_grant: number;
+	granted_eur: string;
+	committed_eur: string;
+	released_eur: string;
+	terminated_unpaid_eur: string;
+	closed_overpaid_eur: string;
+	paid_eur: string;
+	paid_listed_eur: string;
+	paid_terminated_eur: string;
+	paid_terminated_listed_eur: string;
+	paid_orphan_eur: string;
+	paid_unlisted_eur: string;
+	/** Paid to agreements neither listed nor live orphans: live with a non-lauréat application, or terminated and not listed. */
+	paid_other_unlisted_eur: string;
+	committed_listed_eur: string;
+	committed_unlisted_eur: string;
+}
+
+export function fundingReconciliation(db: Database, ctes?: string): Promise<FundingReconciliation> {
+	const sql = ctes ? `WITH ${ctes} SELECT * FROM (${reconciliationSelect('agr', 'app')})` : reconciliationSelect();
+	return memoized(db, `reconciliation\u0000${sql}`, async () => {
+		const row = (await db.one<Record<string, string | number>>(sql)) ?? {};
+		const out: Record<string, string | number> = {};
+		for (const [k, v] of Object.entries(row)) out[k] = k.endsWith('_eur') ? String(v ?? '0') : Number(v ?? 0);
+		return out as unknown as FundingReconciliation;
+	});
 }

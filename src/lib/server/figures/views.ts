@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { MIGRATIONS } from '../db/migrations';
 import {
 	ADVANCE_MAX_RATE,
+	AGREEMENT_DAYS,
 	AID_RATE,
 	DE_MINIMIS_CEILING_EUR,
 	ENVELOPE_EUR,
@@ -65,9 +66,16 @@ export function agreementsSelect(options: { asOf?: string; applications?: string
 			CASE WHEN ${made('montant_solde', 'date_solde')} THEN c.montant_solde ELSE 0 END::DECIMAL(14,2) AS balance_paid_eur,
 			(advance_paid_eur + balance_paid_eur)::DECIMAL(14,2) AS paid_eur,
 			c.statut <> 'resiliee' AS is_funded,
-			-- A terminated grant commits only what was paid.
-			(CASE WHEN c.statut <> 'resiliee' THEN c.montant_aide ELSE paid_eur END)::DECIMAL(14,2) AS committed_eur,
+			-- Closed: status soldee. As of a day, a closed agreement whose balance is dated later was
+			-- still running then (its closure is its balance); one without a dated balance is taken as
+			-- closed (the exports date no closure otherwise).
+			(c.statut = 'soldee'${asOf ? ` AND NOT (c.date_solde IS NOT NULL AND c.montant_solde IS NOT NULL AND c.date_solde > ${asOf})` : ''}) AS is_closed,
+			-- A closed (soldee) or terminated (resiliee) grant commits only what was paid: the rest
+			-- goes back to the envelope (exports.md §5).
+			(CASE WHEN is_closed OR c.statut = 'resiliee' THEN paid_eur ELSE c.montant_aide END)::DECIMAL(14,2) AS committed_eur,
 			(committed_eur - paid_eur)::DECIMAL(14,2) AS to_pay_eur,
+			-- What closing a grant paid below its amount gave back to the envelope (never negative).
+			(CASE WHEN is_closed THEN greatest(c.montant_aide - paid_eur, 0) ELSE 0 END)::DECIMAL(14,2) AS released_eur,
 			c.numero_dossier IN (SELECT numero_dossier FROM ${options.applications ?? 'applications'}) AS has_application
 		FROM conventions_rows c WHERE c.load_id = ${current('conventions')}${known}`;
 }
@@ -81,7 +89,7 @@ export function fundedProjectsSelect(
 	}
 ): string {
 	return `SELECT g.numero_convention, g.numero_dossier, g.has_application, g.statut AS statut_convention,
-			g.montant_aide, g.committed_eur, g.paid_eur, g.to_pay_eur,
+			g.montant_aide, g.committed_eur, g.paid_eur, g.to_pay_eur, g.released_eur,
 			a.releve, a.raison_sociale, a.region_name, a.briques, a.emplois_prevus, a.ca_prevu,
 			a.background_ouvert, a.foreground_ouvert,
 			r.emplois_crees, r.ca_genere, r.ca_prevu_3_ans, r.date_rapport AS date_dernier_rapport,
@@ -91,6 +99,44 @@ export function fundedProjectsSelect(
 		LEFT JOIN ${from.applications} a USING (numero_dossier)
 		LEFT JOIN ${from.latestReports} r USING (numero_dossier)
 		WHERE g.is_funded`;
+}
+
+/**
+ * How the programme's agreements split between what the public list shows and what it cannot
+ * (docs/DATA.md, "One label, one number"), over any `agreements`-shaped and
+ * `applications`-shaped relations. Listed = the application is in the snapshot and a lauréat
+ * (the public list's definition, public/projects.ts). Every part adds up to its whole:
+ * funded = listed + orphan + unlisted; paid = paid to listed live + paid to terminated +
+ * paid to orphans + paid to unlisted; granted (Σ montant_aide) = committed + released +
+ * terminated_unpaid − closed_overpaid.
+ */
+export function reconciliationSelect(agreements = 'agreements', applications = 'applications'): string {
+	return `WITH g AS (
+			SELECT g.*, coalesce(a.statut = 'laureat', false) AS listed
+			FROM ${agreements} g LEFT JOIN (SELECT numero_dossier, statut FROM ${applications}) a ON a.numero_dossier = g.numero_dossier)
+		SELECT count(*) FILTER (WHERE is_funded)::INTEGER AS funded,
+			count(*) FILTER (WHERE is_funded AND listed)::INTEGER AS funded_listed,
+			count(*) FILTER (WHERE is_funded AND NOT has_application)::INTEGER AS funded_orphan,
+			count(*) FILTER (WHERE is_funded AND has_application AND NOT listed)::INTEGER AS funded_unlisted,
+			count(*) FILTER (WHERE NOT is_funded)::INTEGER AS terminated,
+			count(*) FILTER (WHERE NOT is_funded AND listed)::INTEGER AS terminated_listed,
+			count(*) FILTER (WHERE is_closed)::INTEGER AS closed,
+			count(*) FILTER (WHERE released_eur > 0)::INTEGER AS closed_below_grant,
+			coalesce(sum(montant_aide), 0)::VARCHAR AS granted_eur,
+			coalesce(sum(committed_eur), 0)::VARCHAR AS committed_eur,
+			coalesce(sum(released_eur), 0)::VARCHAR AS released_eur,
+			coalesce(sum(montant_aide - paid_eur) FILTER (WHERE NOT is_funded), 0)::VARCHAR AS terminated_unpaid_eur,
+			coalesce(sum(greatest(paid_eur - montant_aide, 0)) FILTER (WHERE is_closed), 0)::VARCHAR AS closed_overpaid_eur,
+			coalesce(sum(paid_eur), 0)::VARCHAR AS paid_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE is_funded AND listed), 0)::VARCHAR AS paid_listed_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE NOT is_funded), 0)::VARCHAR AS paid_terminated_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE NOT is_funded AND listed), 0)::VARCHAR AS paid_terminated_listed_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE is_funded AND NOT has_application), 0)::VARCHAR AS paid_orphan_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE is_funded AND has_application AND NOT listed), 0)::VARCHAR AS paid_unlisted_eur,
+			coalesce(sum(paid_eur) FILTER (WHERE NOT listed AND (has_application OR NOT is_funded)), 0)::VARCHAR AS paid_other_unlisted_eur,
+			coalesce(sum(committed_eur) FILTER (WHERE listed), 0)::VARCHAR AS committed_listed_eur,
+			coalesce(sum(committed_eur) FILTER (WHERE NOT listed), 0)::VARCHAR AS committed_unlisted_eur
+		FROM g`;
 }
 
 /** An application's bricks, a row each (the import removes repeats within a list). */
@@ -195,16 +241,30 @@ export const DERIVED: readonly { name: string; select: string }[] = [
 		])
 	},
 
-	// Rules R14–R16, per agreement.
+	// Rules R14–R16 and R18–R21, per agreement. R18, R20 and R21 read the agreement's application:
+	// for an orphan (no application in the snapshot) they are not evaluated (`has_application`).
 	{
 		name: 'agreement_flags',
-		select: ruleChecks('agreements', ['numero_convention', 'numero_dossier'], [
+		select: ruleChecks(
+			`(SELECT g.*, a.aide_demandee AS app_aide_demandee, a.aides_minimis_3_ans AS app_minimis, a.date_depot AS app_date_depot
+				FROM agreements g LEFT JOIN applications a ON a.numero_dossier = g.numero_dossier)`,
+			['numero_convention', 'numero_dossier'], [
 			['R14', `montant_aide > least(assiette_retenue * ${AID_RATE}, ${MAX_AID_EUR})`,
 				`{montant_aide: montant_aide, plafond: least(assiette_retenue * ${AID_RATE}, ${MAX_AID_EUR})::DECIMAL(14,2)}`],
 			['R15', `coalesce(montant_avance, 0) > montant_aide * ${ADVANCE_MAX_RATE}`,
 				`{montant_avance: montant_avance, plafond: (montant_aide * ${ADVANCE_MAX_RATE})::DECIMAL(14,2)}`],
 			['R16', `paid_eur > montant_aide`,
-				`{verse: paid_eur, montant_aide: montant_aide}`]
+				`{verse: paid_eur, montant_aide: montant_aide}`],
+			['R18', `has_application AND montant_aide > app_aide_demandee`,
+				`{montant_aide: montant_aide, aide_demandee: app_aide_demandee}`],
+			// Nine months ± 15 days: 259 to 289 days between the start and the end date, both inclusive.
+			['R19', `(date_fin - date_debut) NOT BETWEEN ${AGREEMENT_DAYS.min} AND ${AGREEMENT_DAYS.max}`,
+				`{date_debut: date_debut, date_fin: date_fin, jours: (date_fin - date_debut)::INTEGER, attendu: '${AGREEMENT_DAYS.min}–${AGREEMENT_DAYS.max}'}`],
+			['R20', `has_application AND app_minimis + montant_aide > ${DE_MINIMIS_CEILING_EUR}`,
+				`{aides_minimis_3_ans: app_minimis, montant_aide: montant_aide, total: app_minimis + montant_aide, plafond: ${DE_MINIMIS_CEILING_EUR}}`],
+			// date_depot is a Paris wall-clock time: its date is the Paris date of filing.
+			['R21', `has_application AND date_debut < app_date_depot::DATE + 1`,
+				`{date_debut: date_debut, date_depot: app_date_depot, au_plus_tot: (app_date_depot::DATE + 1)}`]
 		])
 	}
 ];
@@ -216,10 +276,12 @@ const DEPENDENT_VIEWS: string[] = [
 		WITH t AS (SELECT
 			(SELECT coalesce(sum(aide_demandee), 0) FROM applications) AS requested_eur,
 			(SELECT coalesce(sum(committed_eur), 0) FROM agreements) AS committed_eur,
-			(SELECT coalesce(sum(paid_eur), 0) FROM agreements) AS paid_eur)
+			(SELECT coalesce(sum(paid_eur), 0) FROM agreements) AS paid_eur,
+			(SELECT coalesce(sum(released_eur), 0) FROM agreements) AS released_eur)
 		SELECT ${ENVELOPE_EUR}::DECIMAL(14,2) AS envelope_eur, requested_eur::DECIMAL(14,2) AS requested_eur,
 			committed_eur::DECIMAL(14,2) AS committed_eur, paid_eur::DECIMAL(14,2) AS paid_eur,
-			(${ENVELOPE_EUR} - committed_eur)::DECIMAL(14,2) AS remaining_eur
+			(${ENVELOPE_EUR} - committed_eur)::DECIMAL(14,2) AS remaining_eur,
+			released_eur::DECIMAL(14,2) AS released_eur
 		FROM t`,
 
 	// Orphans: agreements and reports naming an application not in the current snapshot.

@@ -121,7 +121,7 @@ export function projectsJson(projects: readonly PublicProject[], meta: JsonMeta)
 		mentions: [MENTION_FRANCE_2030, MENTION_NGEU],
 		notes: {
 			forecasts: `Les champs *_declare(s) sont des ${FORECAST_LABEL} (candidature et rapports), non vérifiées par le programme.`,
-			committed: "montant_engage : le montant de l'aide, ou ce qui a été versé quand la convention est résiliée."
+			committed: "montant_engage : le montant de l'aide, ou ce qui a été versé quand la convention est soldée ou résiliée."
 		},
 		projects: projects.map((p) => ({
 			numero_dossier: p.dossier,

@@ -4,7 +4,7 @@
  * (`suppress.ts`) before it leaves this module. No identity of any application is read here.
  */
 import type { Database } from '../db/database';
-import { programmeFigures } from '../figures/kpis';
+import { computeFigures, fundingReconciliation, programmeFigures, scopedCtes, type FundingReconciliation } from '../figures/kpis';
 import { BRICKS, BRICK_IDS, brickName, isBrickId } from '../../domain/bricks';
 import { APPLICATION_STATUSES, ENVELOPE_EUR, type ApplicationStatus } from '../../domain/programme';
 import { REGIONS } from '../../domain/regions';
@@ -35,8 +35,10 @@ export interface BrickRow {
 	catalogue: boolean;
 	/** Applications naming the brick (secrecy applies). */
 	applications: CountCell;
-	/** Funded projects naming the brick (terminated ones excluded). */
+	/** Funded projects naming the brick: `kpis.bricks[id].funded` (agreements not terminated, application in the snapshot). */
 	funded: number;
+	/** Of which listed (published lauréats): the rows of /briques/{id}. */
+	listedFunded: number;
 	committedEur: string;
 }
 
@@ -47,9 +49,11 @@ export interface PublicOverview {
 	applications: { total: number; byRound: RoundRow[] };
 	laureats: number;
 	byStatus: CountCell<ApplicationStatus>[];
-	funding: { committedEur: number; paidEur: number; remainingEur: number; fundedProjects: number };
+	funding: { committedEur: number; paidEur: number; remainingEur: number; releasedEur: number; fundedProjects: number };
 	/** The same money as exact decimal strings (what pages show). */
-	exact: { committedEur: string; paidEur: string; toPayEur: string; remainingEur: string };
+	exact: { committedEur: string; paidEur: string; toPayEur: string; remainingEur: string; releasedEur: string };
+	/** How the programme's agreements split between the list and what it cannot show (one-line reconciliations). */
+	reconciliation: FundingReconciliation;
 	jobs: { forecast: number; created: number };
 	revenue: { forecastEur: number; generatedEur: number };
 	openSource: { background: number; foregroundCommitted: number; published: number };
@@ -72,12 +76,12 @@ export const OTHER_REGIONS = 'Autres ou non renseignée';
 export const OTHER_BRICKS = 'autres';
 
 /** Applications naming a brick, with secrecy, for the seven bricks and the others. */
-async function brickRows(db: Database, kpiBricks: Record<string, { applications: number }>): Promise<BrickRow[]> {
-	const funded = await db.all<{ brick: string; funded: number; committed: string }>(
+async function brickRows(db: Database, kpiBricks: Record<string, { applications: number; funded: number }>): Promise<BrickRow[]> {
+	const funded = await db.all<{ brick: string; listed_funded: number; committed: string }>(
 		`WITH ${PUBLISHED_CTE},
 		money AS (${MONEY_CTE}),
 		b AS (SELECT numero_dossier, unnest(briques) AS brick FROM published)
-		SELECT brick, count(DISTINCT numero_dossier) FILTER (WHERE NOT m.terminated)::INTEGER AS funded,
+		SELECT brick, count(DISTINCT numero_dossier) FILTER (WHERE NOT m.terminated)::INTEGER AS listed_funded,
 			coalesce(sum(m.committed), 0)::VARCHAR AS committed
 		FROM b JOIN money m USING (numero_dossier) GROUP BY brick`
 	);
@@ -108,7 +112,8 @@ async function brickRows(db: Database, kpiBricks: Record<string, { applications:
 			name: c.key === OTHER_BRICKS ? 'Autres briques' : brickName(c.key),
 			catalogue: isBrickId(c.key),
 			applications: c,
-			funded: fundedBy.get(c.key)?.funded ?? 0,
+			funded: c.key === OTHER_BRICKS ? Number(fundedBy.get(c.key)?.listed_funded ?? 0) : (kpiBricks[c.key]?.funded ?? 0),
+			listedFunded: Number(fundedBy.get(c.key)?.listed_funded ?? 0),
 			committedEur: fundedBy.get(c.key)?.committed ?? '0'
 		}));
 }
@@ -177,9 +182,10 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		FROM applications GROUP BY releve`
 	);
 	const fundedRounds = await db.all<{ releve: number; funded: number }>(
-		`WITH ${PUBLISHED_CTE}, money AS (${MONEY_CTE})
-		SELECT releve::INTEGER AS releve, count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS funded
-		FROM published JOIN money m USING (numero_dossier) GROUP BY releve`
+		// Agreements not terminated, as funded_projects counts them (a lauréat with two live agreements counts twice).
+		`WITH ${PUBLISHED_CTE}
+		SELECT releve::INTEGER AS releve, count(*) FILTER (WHERE g.is_funded)::INTEGER AS funded
+		FROM published JOIN agreements g USING (numero_dossier) GROUP BY releve`
 	);
 	const byRound: RoundRow[] = ([1, 2] as const).map((releve) => ({
 		releve,
@@ -211,14 +217,17 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 			committedEur: exact.committed_eur,
 			paidEur: exact.paid_eur,
 			toPayEur: exact.to_pay_eur,
-			remainingEur: exact.remaining_eur
+			remainingEur: exact.remaining_eur,
+			releasedEur: exact.released_eur
 		},
 		funding: {
 			committedEur: kpis.funding.committed_eur,
 			paidEur: kpis.funding.paid_eur,
 			remainingEur: kpis.funding.remaining_eur,
+			releasedEur: kpis.funding.released_eur,
 			fundedProjects: kpis.funding.funded_projects
 		},
+		reconciliation: await fundingReconciliation(db),
 		jobs: kpis.jobs,
 		revenue: { forecastEur: kpis.revenue.forecast_eur, generatedEur: kpis.revenue.generated_eur },
 		openSource: {
@@ -241,6 +250,22 @@ export interface PublicBrick {
 	catalogue: boolean;
 	info: (typeof BRICKS)[number] | null;
 	applications: CountCell;
+	/** Funded projects naming the brick, as everywhere else (`kpis.bricks[id].funded`). */
+	funded: number;
+	/**
+	 * The brick's figures as the dashboard's brick page gives them (the programme's definitions
+	 * over the applications naming the brick): terminated agreements are not funded projects.
+	 */
+	figures: {
+		committedEur: string;
+		paidEur: string;
+		jobsForecast: number;
+		jobsCreated: string;
+		revenueForecastEur: string;
+		revenueGeneratedEur: string;
+		published: number;
+	};
+	/** The list's own sums (published lauréats naming the brick), for the reconciliation line. */
 	totals: PublishedTotals;
 }
 
@@ -250,12 +275,24 @@ export async function publicBrick(db: Database, id: string): Promise<PublicBrick
 	const rows = await brickRows(db, kpis.bricks);
 	const row = rows.find((r) => r.id === id && r.id !== OTHER_BRICKS);
 	if (!row) return null;
+	const ctes = scopedCtes({ briques: [id] });
+	const { kpis: k, exact } = await computeFigures(db, ctes);
 	return {
 		id,
 		name: row.name,
 		catalogue: row.catalogue,
 		info: BRICKS.find((b) => b.id === id) ?? null,
 		applications: row.applications,
+		funded: k.funding.funded_projects,
+		figures: {
+			committedEur: exact.committed_eur,
+			paidEur: exact.paid_eur,
+			jobsForecast: k.jobs.forecast,
+			jobsCreated: exact.jobs_created,
+			revenueForecastEur: exact.revenue_forecast_eur,
+			revenueGeneratedEur: exact.revenue_generated_eur,
+			published: k.open_source.published
+		},
 		totals: await publishedTotals(db, { brick: id })
 	};
 }

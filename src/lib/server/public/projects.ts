@@ -307,23 +307,36 @@ export async function publishedProject(db: Database, dossier: string): Promise<P
 }
 
 export interface PublishedTotals {
+	/**
+	 * Funded projects in the list: listed projects with at least one agreement not terminated.
+	 * Jobs, revenue and published code below count only these (a terminated agreement is not a
+	 * funded project: docs/DATA.md).
+	 */
 	projects: number;
+	/** Listed projects whose every agreement was terminated (listed apart, with what was paid). */
+	terminated: number;
+	/** Rows of the list: `projects` + `terminated`. */
+	listed: number;
+	/** Money over every listed project, terminated ones included (what was paid to them stays committed). */
 	grantEur: string;
 	committedEur: string;
 	paidEur: string;
+	/** Of which the terminated projects: committed = paid. */
+	terminatedPaidEur: string;
 	jobsForecast: number;
 	jobsCreated: string;
 	revenueForecastEur: string;
 	revenueGeneratedEur: string;
 	published: number;
-	/** Projects whose every agreement was terminated (listed, with what was paid). */
-	terminated: number;
+	/** Terminated projects whose latest report gives published code: shown apart, not counted in `published`. */
+	terminatedPublished: number;
 }
 
 /** Sums over the published projects (optionally narrowed), computed in SQL (exact money). */
 export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 'dossier'> = {}): Promise<PublishedTotals> {
 	const params: unknown[] = [];
 	const w = where(filter, params);
+	const isPublished = `coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> ''`;
 	const row = await db.one<Record<string, string | number>>(
 		`WITH ${PUBLISHED_CTE},
 		money AS (
@@ -333,30 +346,36 @@ export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 
 		),
 		report AS (SELECT ${cols('r', PUBLIC_REPORT_COLUMNS)} FROM latest_reports r),
 		p AS (SELECT p.* FROM published p ${w})
-		SELECT count(*)::INTEGER AS projects,
+		SELECT count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS projects,
+			count(*) FILTER (WHERE m.terminated)::INTEGER AS terminated,
+			count(*)::INTEGER AS listed,
 			coalesce(sum(m.grant_eur), 0)::VARCHAR AS grant_eur,
 			coalesce(sum(m.committed_eur), 0)::VARCHAR AS committed_eur,
 			coalesce(sum(m.paid_eur), 0)::VARCHAR AS paid_eur,
-			coalesce(sum(p.emplois_prevus), 0)::INTEGER AS jobs_forecast,
-			coalesce(sum(r.emplois_crees), 0)::VARCHAR AS jobs_created,
-			coalesce(sum(p.ca_prevu), 0)::VARCHAR AS revenue_forecast,
-			coalesce(sum(r.ca_genere), 0)::VARCHAR AS revenue_generated,
-			count(*) FILTER (WHERE coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '')::INTEGER AS published,
-			count(*) FILTER (WHERE m.terminated)::INTEGER AS terminated
+			coalesce(sum(m.paid_eur) FILTER (WHERE m.terminated), 0)::VARCHAR AS terminated_paid_eur,
+			coalesce(sum(p.emplois_prevus) FILTER (WHERE NOT m.terminated), 0)::INTEGER AS jobs_forecast,
+			coalesce(sum(r.emplois_crees) FILTER (WHERE NOT m.terminated), 0)::VARCHAR AS jobs_created,
+			coalesce(sum(p.ca_prevu) FILTER (WHERE NOT m.terminated), 0)::VARCHAR AS revenue_forecast,
+			coalesce(sum(r.ca_genere) FILTER (WHERE NOT m.terminated), 0)::VARCHAR AS revenue_generated,
+			count(*) FILTER (WHERE NOT m.terminated AND ${isPublished})::INTEGER AS published,
+			count(*) FILTER (WHERE m.terminated AND ${isPublished})::INTEGER AS terminated_published
 		FROM p JOIN money m USING (numero_dossier) LEFT JOIN report r USING (numero_dossier)`,
 		params as never
 	);
 	const r = row ?? {};
 	return {
 		projects: Number(r.projects ?? 0),
+		terminated: Number(r.terminated ?? 0),
+		listed: Number(r.listed ?? 0),
 		grantEur: String(r.grant_eur ?? '0'),
 		committedEur: String(r.committed_eur ?? '0'),
 		paidEur: String(r.paid_eur ?? '0'),
+		terminatedPaidEur: String(r.terminated_paid_eur ?? '0'),
 		jobsForecast: Number(r.jobs_forecast ?? 0),
 		jobsCreated: String(r.jobs_created ?? '0'),
 		revenueForecastEur: String(r.revenue_forecast ?? '0'),
 		revenueGeneratedEur: String(r.revenue_generated ?? '0'),
 		published: Number(r.published ?? 0),
-		terminated: Number(r.terminated ?? 0)
+		terminatedPublished: Number(r.terminated_published ?? 0)
 	};
 }

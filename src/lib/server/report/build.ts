@@ -31,7 +31,7 @@ import { moneyText } from './cells';
 import { t, type Lang } from '../../i18n';
 import { parisWallClock } from '../../table';
 import type { Database } from '../db/database';
-import { computeFigures } from '../figures/kpis';
+import { computeFigures, fundingReconciliation } from '../figures/kpis';
 import { asOfCtes, periodCtes, periodFlows, type Period } from '../figures/period';
 import { date, decimal, integer, money, percent, text, type Cell, type ChartSpec, type ReportModel, type ReportTable, type Section } from './model';
 import { parisNow, periodLabel } from './period';
@@ -64,6 +64,16 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 
 	const { kpis, exact } = await computeFigures(db, asOfCtes(period.end), { r17: 'scoped' });
 	const flows = await periodFlows(db, period);
+	// How the aid granted splits into committed, released and what terminated grants did not pay.
+	const rc = await fundingReconciliation(db, asOfCtes(period.end));
+	const grantedParts = [
+		moneyText(rc.committed_eur, lang) + L(' engagés', ' committed'),
+		moneyText(rc.released_eur, lang) + L(' rendus à l’enveloppe par les conventions soldées en dessous de leur aide', ' released by agreements closed below their grant'),
+		moneyText(rc.terminated_unpaid_eur, lang) + L(' non versés aux conventions résiliées', ' not paid to terminated agreements')
+	].join(' + ') +
+		(Number(rc.closed_overpaid_eur) > 0
+			? ` − ${moneyText(rc.closed_overpaid_eur, lang)}` + L(' versés au-delà de l’aide par des conventions soldées (R16)', ' paid beyond the grant by closed agreements (R16)')
+			: '');
 
 	// ---------------------------------------------------------------- programme status
 	const rounds = await db.all<{ releve: number | null; total: number; in_period: number; laureats: number; rate: number | null; requested: string }>(`WITH ${ctes}
@@ -214,8 +224,9 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 					[text(L('Aide demandée', 'Aid requested')), money(exact.requested_eur), money(flows.applications.requested_eur)],
 					[text(L('Projets financés (conventions non résiliées)', 'Funded projects (agreements not terminated)')), integer(kpis.funding.funded_projects), text(null)],
 					[text(L('Conventions signées', 'Agreements signed')), integer(moneyTotals?.agreements ?? 0), integer(flows.agreements.signed)],
-					[text(L('Aide accordée par les conventions signées', 'Aid granted by the agreements signed')), money(perProjectTotal?.montant_aide ?? '0'), money(flows.agreements.granted_eur)],
+					[text(L('Aide accordée par les conventions signées (soldées et résiliées comprises)', 'Aid granted by the agreements signed (closed and terminated included)')), money(perProjectTotal?.montant_aide ?? '0'), money(flows.agreements.granted_eur)],
 					[text(L('Engagé', 'Committed')), money(exact.committed_eur), text(null)],
+					[text(L('Rendu à l’enveloppe (conventions soldées)', 'Released to the envelope (closed agreements)')), money(exact.released_eur), text(null)],
 					[text(L('Versé', 'Paid')), money(exact.paid_eur), money(flows.payments.paid_eur)],
 					[text(L('Restant sur l’enveloppe', 'Remaining in the envelope')), money(exact.remaining_eur), text(null)],
 					[text(L('Emplois prévus (3 ans, projets financés)', 'Jobs forecast (3 years, funded projects)')), integer(kpis.jobs.forecast), text(null)],
@@ -226,8 +237,8 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 					[text(L('Signalements de règles', 'Rule flags')), integer(kpis.rule_flags.length), text(null)]
 				],
 				note: L(
-					`« Au ${end} » : stock à la fin de la période. « Sur la période » : ce qui s’est passé ${periodLabel(period, lang)}.`,
-					`“At ${end}”: stock at the end of the period. “In the period”: what happened ${periodLabel(period, lang)}.`
+					`« Au ${end} » : stock à la fin de la période. « Sur la période » : ce qui s’est passé ${periodLabel(period, lang)}. Aide accordée ${moneyText(rc.granted_eur, lang)} = ${grantedParts} : une convention soldée ou résiliée n’engage que ce qui a été versé.`,
+					`“At ${end}”: stock at the end of the period. “In the period”: what happened ${periodLabel(period, lang)}. Aid granted ${moneyText(rc.granted_eur, lang)} = ${grantedParts}: a closed or terminated agreement commits only what was paid.`
 				)
 			}
 		]
@@ -293,8 +304,8 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 		title: L('Financement', 'Funding'),
 		paragraphs: [
 			L(
-				'Engagé : aide accordée par les conventions non résiliées, plus ce qui a été versé sur les conventions résiliées. Versé : avances et soldes dont le montant et la date sont connus.',
-				'Committed: aid granted by agreements not terminated, plus what was paid on terminated ones. Paid: advances and balances whose amount and date are known.'
+				'Engagé : aide accordée par les conventions signées ou en cours, plus ce qui a été versé sur les conventions soldées et résiliées (le reste de leur aide revient à l’enveloppe ; pour les conventions soldées, c’est le « rendu à l’enveloppe »). Versé : avances et soldes dont le montant et la date sont connus.',
+				'Committed: aid granted by agreements signed or in progress, plus what was paid on closed and terminated ones (the rest of their grant goes back to the envelope; for closed agreements, this is “released”). Paid: advances and balances whose amount and date are known.'
 			)
 		],
 		charts: [envelopeChart],
@@ -312,7 +323,8 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 					[text(L('Engagé', 'Committed')), money(exact.committed_eur), percent(ratio(exact.committed_eur, ENVELOPE_EUR))],
 					[text(L('Versé', 'Paid')), money(exact.paid_eur), percent(ratio(exact.paid_eur, ENVELOPE_EUR))],
 					[text(L('Engagé restant à verser', 'Committed, still to pay')), money(moneyTotals?.to_pay ?? '0'), percent(ratio(moneyTotals?.to_pay ?? 0, ENVELOPE_EUR))],
-					[text(L('Restant sur l’enveloppe (non engagé)', 'Remaining in the envelope (not committed)')), money(exact.remaining_eur), percent(ratio(exact.remaining_eur, ENVELOPE_EUR))]
+					[text(L('Restant sur l’enveloppe (non engagé)', 'Remaining in the envelope (not committed)')), money(exact.remaining_eur), percent(ratio(exact.remaining_eur, ENVELOPE_EUR))],
+					[text(L('dont rendu par les conventions soldées', 'of which released by closed agreements')), money(exact.released_eur), percent(ratio(exact.released_eur, ENVELOPE_EUR))]
 				]
 			},
 			{
@@ -579,8 +591,8 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 		title: L('Points d’attention : règles du programme', 'Points of attention: programme rules'),
 		paragraphs: [
 			L(
-				'Règles R1 à R17 de l’appel à projets évaluées sur les candidatures déposées et les conventions signées à la fin de la période (montants actuels). Un signalement n’est pas un refus : il appelle une vérification. Les candidatures non lauréates ne sont que comptées.',
-				'Rules R1 to R17 of the call, checked on the applications filed and agreements signed by the end of the period (current amounts). A flag is not a refusal: it calls for a check. Applications that are not winners are only counted.'
+				`Règles ${RULES[0]!.id} à ${RULES.at(-1)!.id} de l’appel à projets évaluées sur les candidatures déposées et les conventions signées à la fin de la période (montants actuels). Un signalement n’est pas un refus : il appelle une vérification (« Que faire »). Les candidatures non lauréates ne sont que comptées.`,
+				`Rules ${RULES[0]!.id} to ${RULES.at(-1)!.id} of the call, checked on the applications filed and agreements signed by the end of the period (current amounts). A flag is not a refusal: it calls for a check (“What to do”). Applications that are not winners are only counted.`
 			)
 		],
 		charts: [],
@@ -590,13 +602,15 @@ export async function buildReport(db: Database, period: Period, lang: Lang, opti
 				title: L(`Signalements par règle ${atEnd}`, `Flags per rule ${atEnd}`),
 				columns: [
 					{ label: L('Règle', 'Rule'), type: 'text', width: 0.6 },
-					{ label: L('Intitulé', 'Rule text'), type: 'text', width: 4 },
+					{ label: L('Intitulé', 'Rule text'), type: 'text', width: 2.6 },
+					{ label: L('Source (l’appel)', 'Source (the call)'), type: 'text', width: 2 },
+					{ label: L('Que faire', 'What to do'), type: 'text', width: 2.6 },
 					{ label: L('Lauréats', 'Winners'), type: 'integer', width: 0.9 },
 					{ label: L('Autres', 'Others'), type: 'integer', width: 0.9 },
 					{ label: L('Total', 'Total'), type: 'integer', width: 0.9 }
 				],
-				rows: flagRows.map((r) => [text(r.rule.id), text(r.rule[lang]), integer(r.named), integer(r.others), integer(r.total)]),
-				total: [text(L('Total', 'Total')), text(null), integer(namedFlags.length), integer(kpis.rule_flags.length - namedFlags.length - (kpis.rule_flags.some((f) => f.rule === 'R17') ? 1 : 0)), integer(kpis.rule_flags.length)],
+				rows: flagRows.map((r) => [text(r.rule.id), text(r.rule[lang]), text(r.rule.source), text(r.rule.fix?.[lang] ?? null), integer(r.named), integer(r.others), integer(r.total)]),
+				total: [text(L('Total', 'Total')), text(null), text(null), text(null), integer(namedFlags.length), integer(kpis.rule_flags.length - namedFlags.length - (kpis.rule_flags.some((f) => f.rule === 'R17') ? 1 : 0)), integer(kpis.rule_flags.length)],
 				empty: L('Aucun signalement.', 'No flag.')
 			},
 			{

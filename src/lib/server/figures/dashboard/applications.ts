@@ -100,6 +100,8 @@ export interface FlagDetail {
 	convention: string | null;
 	text: { fr: string; en: string };
 	source: string;
+	/** What to do about it (rules.ts). */
+	fix: { fr: string; en: string } | null;
 	values: Record<string, unknown>;
 }
 
@@ -150,7 +152,7 @@ export async function applicationDetail(ctx: DashboardContext, dossier: string) 
 				} catch {
 					values = { detail: f.detail };
 				}
-				return { rule: f.rule, convention: f.convention, text: { fr: def?.fr ?? f.rule, en: def?.en ?? f.rule }, source: def?.source ?? '', values };
+				return { rule: f.rule, convention: f.convention, text: { fr: def?.fr ?? f.rule, en: def?.en ?? f.rule }, source: def?.source ?? '', fix: def?.fix ?? null, values };
 			})
 			.sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)));
 	}

@@ -24,6 +24,12 @@ export interface FundingTotals {
 	paid: string;
 	toPay: string;
 	remaining: string;
+	/** What closed agreements paid below their grant gave back to the envelope. */
+	released: string;
+	/** Σ montant_aide of every agreement (terminated and closed included): granted ≠ committed, reconciled on the page. */
+	granted: string;
+	terminatedUnpaid: string;
+	closedOverpaid: string;
 	agreements: number;
 	funded: number;
 	terminated: number;
@@ -39,6 +45,10 @@ export async function fundingData(ctx: DashboardContext) {
 			coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
 			coalesce(sum(to_pay_eur), 0)::VARCHAR AS to_pay,
 			(${ENVELOPE_EUR} - coalesce(sum(committed_eur), 0))::VARCHAR AS remaining,
+			coalesce(sum(released_eur), 0)::VARCHAR AS released,
+			coalesce(sum(montant_aide), 0)::VARCHAR AS granted,
+			coalesce(sum(montant_aide - paid_eur) FILTER (WHERE statut = 'resiliee'), 0)::VARCHAR AS terminated_unpaid,
+			coalesce(sum(greatest(paid_eur - montant_aide, 0)) FILTER (WHERE is_closed), 0)::VARCHAR AS closed_overpaid,
 			count(*)::INTEGER AS agreements,
 			count(*) FILTER (WHERE is_funded)::INTEGER AS funded,
 			count(*) FILTER (WHERE statut = 'resiliee')::INTEGER AS terminated
@@ -74,7 +84,7 @@ export async function fundingData(ctx: DashboardContext) {
 			strftime(g.date_signature, '%Y-%m-%d') AS date_signature, g.montant_aide::VARCHAR AS montant_aide,
 			g.advance_paid_eur::VARCHAR AS advance, g.balance_paid_eur::VARCHAR AS balance, g.paid_eur::VARCHAR AS paid,
 			g.committed_eur::VARCHAR AS committed, g.to_pay_eur::VARCHAR AS to_pay,
-			(g.montant_aide - g.committed_eur)::VARCHAR AS released, g.has_application
+			g.released_eur::VARCHAR AS released, (g.montant_aide - g.paid_eur)::VARCHAR AS unpaid, g.has_application
 		FROM agr g LEFT JOIN applications ap USING (numero_dossier)
 		WHERE ${ctx.seesAll ? 'true' : `ap.numero_dossier IS NOT NULL AND ${detailPredicate(ctx, 'ap')}`}
 		ORDER BY ap.releve NULLS LAST, g.date_signature, g.numero_convention`);
@@ -85,7 +95,8 @@ export async function fundingData(ctx: DashboardContext) {
 		balance: null,
 		paid: String(totals.paid),
 		committed: String(totals.committed),
-		to_pay: String(totals.to_pay)
+		to_pay: String(totals.to_pay),
+		released: String(totals.released)
 	};
 	const projectColumns: TableData['columns'] = [
 		{ key: 'numero_convention', label: L('Convention', 'Agreement'), nowrap: true },
@@ -97,7 +108,8 @@ export async function fundingData(ctx: DashboardContext) {
 		{ key: 'advance', label: L('Avance versée', 'Advance paid'), kind: 'eur' },
 		{ key: 'balance', label: L('Solde versé', 'Balance paid'), kind: 'eur' },
 		{ key: 'committed', label: L('Engagé', 'Committed'), kind: 'eur' },
-		{ key: 'to_pay', label: L('Reste à verser', 'Still to pay'), kind: 'eur' }
+		{ key: 'to_pay', label: L('Reste à verser', 'Still to pay'), kind: 'eur' },
+		{ key: 'released', label: L('Rendu à l’enveloppe', 'Released'), kind: 'eur' }
 	];
 	const tables = {
 		timeline: {
@@ -153,7 +165,7 @@ export async function fundingData(ctx: DashboardContext) {
 				{ key: 'raison_sociale', label: L('Entreprise', 'Company') },
 				{ key: 'montant_aide', label: L('Aide accordée', 'Grant'), kind: 'eur' },
 				{ key: 'paid', label: L('Versé (reste engagé)', 'Paid (stays committed)'), kind: 'eur' },
-				{ key: 'released', label: L('Libéré', 'Released'), kind: 'eur' }
+				{ key: 'unpaid', label: L('Non versé (retourne à l’enveloppe)', 'Not paid (back to the envelope)'), kind: 'eur' }
 			],
 			rows: projectRows.filter((r) => r.statut === 'resiliee')
 		}
@@ -166,6 +178,10 @@ export async function fundingData(ctx: DashboardContext) {
 			paid: String(totals.paid),
 			toPay: String(totals.to_pay),
 			remaining: ctx.seesAll ? String(totals.remaining) : String(programme?.remaining ?? totals.remaining),
+			released: String(totals.released),
+			granted: String(totals.granted),
+			terminatedUnpaid: String(totals.terminated_unpaid),
+			closedOverpaid: String(totals.closed_overpaid),
 			agreements: Number(totals.agreements),
 			funded: Number(totals.funded),
 			terminated: Number(totals.terminated),

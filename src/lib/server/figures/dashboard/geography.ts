@@ -26,6 +26,13 @@ export async function geographyData(ctx: DashboardContext) {
 		return i === -1 ? 1000 : i;
 	};
 	rows.sort((x, y) => Number(y.applications) - Number(x.applications) || order(String(x.region)) - order(String(y.region)));
+	// Funded projects whose application is not loaded have no region: one row of their own, so that
+	// the column adds up to the funded projects of every other page (not drawn on the map).
+	const unplaced = await ctx.db.one<{ funded: number; committed: string }>(`${w}
+		SELECT count(*)::INTEGER AS funded, coalesce(sum(committed_eur), 0)::VARCHAR AS committed FROM fp WHERE NOT has_application`);
+	const unplacedRow = Number(unplaced?.funded ?? 0) > 0
+		? [{ region: ctx.lang === 'fr' ? 'Conventions en attente de leur candidature (région inconnue)' : 'Agreements awaiting their application (region unknown)', applications: 0, laureats: 0, funded: Number(unplaced!.funded), requested: '0', committed: String(unplaced!.committed), unplaced: true }]
+		: [];
 	const table: TableData = {
 		id: 'par-region',
 		title: L('Candidatures et projets financés par région', 'Applications and funded projects by region'),
@@ -37,18 +44,21 @@ export async function geographyData(ctx: DashboardContext) {
 			{ key: 'requested', label: L('Aide demandée', 'Aid requested'), kind: 'eur' },
 			{ key: 'committed', label: L('Aide engagée', 'Aid committed'), kind: 'eur' }
 		],
-		rows,
+		rows: [...rows, ...unplacedRow],
 		total: {
 			region: null,
 			applications: rows.reduce((s, r) => s + Number(r.applications), 0),
 			laureats: rows.reduce((s, r) => s + Number(r.laureats), 0),
-			funded: rows.reduce((s, r) => s + Number(r.funded), 0)
+			funded: rows.reduce((s, r) => s + Number(r.funded), 0) + Number(unplaced?.funded ?? 0)
 		}
 	};
 	const outside = rows.filter((r) => !REGIONS.some((g) => g.name === r.region));
 	return {
 		applications: Number(table.total!.applications),
 		funded: Number(table.total!.funded),
+		/** Of which placed in a region (their application is loaded). */
+		placed: rows.reduce((s, r) => s + Number(r.funded), 0),
+		unplaced: Number(unplaced?.funded ?? 0),
 		regionsWithApplications: rows.filter((r) => Number(r.applications) > 0 && REGIONS.some((g) => g.name === r.region)).length,
 		outside: outside.map((r) => ({ region: String(r.region ?? UNKNOWN_REGION), applications: Number(r.applications) })),
 		tables: { regions: table }
@@ -58,7 +68,7 @@ export async function geographyData(ctx: DashboardContext) {
 export type GeographyData = Awaited<ReturnType<typeof geographyData>>;
 
 export function geographyCharts(d: GeographyData, lang: Lang) {
-	const rows = d.tables.regions.rows;
+	const rows = d.tables.regions.rows.filter((r) => !r.unplaced);
 	const values = (key: string) => rows.map((r) => ({ region: String(r.region), value: Number(r[key] ?? 0) }));
 	const describe = (key: string) =>
 		rows

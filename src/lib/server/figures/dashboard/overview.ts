@@ -6,7 +6,7 @@ import { APPLICATION_STATUSES, APPLICATION_STATUS_LABELS } from '../../../domain
 import { EXPORT_KINDS, KIND_LABELS } from '../../../domain/schemas';
 import type { TableData } from '../../../table';
 import { kpisFor } from '../../auth/scope';
-import { computeKpis, type Kpis } from '../kpis';
+import { computeKpis, fundingReconciliation, type FundingReconciliation, type Kpis } from '../kpis';
 import { basisFigures, ctes, scopeKey, type BasisFigures, type DashboardContext } from './context';
 import { memoized } from '../memo';
 import { barsSpec } from '../../../charts/bars';
@@ -32,6 +32,8 @@ export interface OverviewData {
 	/** Latest report per funded project: how many report any achieved figure. */
 	freshness: Freshness[];
 	flagsByRule: { rule: string; count: number }[];
+	/** How funded projects and money split (programme team only): the one-line reconciliations. */
+	reconciliation: FundingReconciliation | null;
 	tables: Record<'statuts' | 'envelope' | 'impact' | 'openSource' | 'freshness', TableData>;
 }
 
@@ -80,7 +82,8 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 				{ figure: ctx.lang === 'fr' ? 'Aide demandée' : 'Aid requested', eur: kpis.funding.requested_eur, share: kpis.funding.requested_eur / kpis.envelope_eur },
 				{ figure: ctx.lang === 'fr' ? 'Engagé' : 'Committed', eur: kpis.funding.committed_eur, share: kpis.funding.committed_eur / kpis.envelope_eur },
 				{ figure: ctx.lang === 'fr' ? 'Versé' : 'Paid', eur: kpis.funding.paid_eur, share: kpis.funding.paid_eur / kpis.envelope_eur },
-				{ figure: ctx.lang === 'fr' ? 'Restant' : 'Remaining', eur: kpis.funding.remaining_eur, share: kpis.funding.remaining_eur / kpis.envelope_eur }
+				{ figure: ctx.lang === 'fr' ? 'Restant' : 'Remaining', eur: kpis.funding.remaining_eur, share: kpis.funding.remaining_eur / kpis.envelope_eur },
+				{ figure: ctx.lang === 'fr' ? 'Rendu à l’enveloppe (conventions soldées)' : 'Released to the envelope (closed agreements)', eur: kpis.funding.released_eur, share: kpis.funding.released_eur / kpis.envelope_eur }
 			]
 		},
 		impact: {
@@ -129,7 +132,8 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 		const r2 = byStatut.find((r) => r.statut === s && Number(r.releve) === 2)?.n ?? 0;
 		return { statut: s, releve1: Number(r1), releve2: Number(r2), total: kpis.applications.by_statut[s] ?? 0 };
 	});
-	return { kpis, flagCount: flags.length, basis, freshness, flagsByRule, tables };
+	const reconciliation = ctx.seesAll ? await fundingReconciliation(ctx.db, ctes(ctx)) : null;
+	return { kpis, flagCount: flags.length, basis, freshness, flagsByRule, tables, reconciliation };
 }
 
 /** Rendered charts by what they show (they are a function of these figures and the language). */

@@ -63,7 +63,7 @@ export async function qualityData(ctx: DashboardContext, options: { historyLimit
 		...appFlags.map((f) => ({ ...f })),
 		...(r17 ? [{ rule: 'R17', dossier: null, convention: null, detail: JSON.stringify({ engage: totals?.committed, enveloppe: totals?.envelope }), raison_sociale: null, statut: null }] : [])
 	].sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)) || String(a.dossier).localeCompare(String(b.dossier)));
-	const byRule = RULES.map((r) => ({ rule: r.id, scope: r.scope, text: r[ctx.lang], source: r.source, count: flags.filter((f) => f.rule === r.id).length }));
+	const byRule = RULES.map((r) => ({ rule: r.id, scope: r.scope, text: r[ctx.lang], source: r.source, fix: r.fix?.[ctx.lang] ?? '', count: flags.filter((f) => f.rule === r.id).length }));
 
 	const historyTable: TableData = {
 		id: 'historique-des-chargements',
