@@ -1,8 +1,14 @@
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, ServerInit } from '@sveltejs/kit';
 import { langOf } from '$lib/i18n';
 import { anonymousGate, authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
 import { conditionalResponse } from '$lib/server/public/cache';
 import { keepPage, lookupPage, watchCookies } from '$lib/server/page-cache';
+import { checkAwardingBodyConfig } from '$lib/server/public/config';
+
+// A misconfigured awarding body's SIRET stops the server at start-up, with a clear message.
+export const init: ServerInit = () => {
+	checkAwardingBodyConfig();
+};
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.lang = langOf(event.url.searchParams.get('lang') ?? event.cookies.get('lang'));

@@ -1,4 +1,4 @@
-/** The programme's rules R1–R17 (programme.md): what each checks, in French and English. */
+/** The programme's rules R1–R17 and R22 (programme.md): what each checks, in French and English. */
 
 export type RuleScope = 'application' | 'agreement' | 'programme';
 
@@ -9,6 +9,8 @@ export interface RuleDef {
 	en: string;
 	/** The call's own words. */
 	source: string;
+	/** What to do about a flag, when it is not obvious from the rule. */
+	fix?: { fr: string; en: string };
 }
 
 export const RULES: readonly RuleDef[] = [
@@ -28,7 +30,18 @@ export const RULES: readonly RuleDef[] = [
 	{ id: 'R14', scope: 'agreement', fr: 'Aide accordée au plus égale à 80 % de l’assiette retenue, dans la limite de 100 000 €', en: 'Grant at most 80 % of the retained base, capped at €100,000', source: 'comme R2, sur la convention signée' },
 	{ id: 'R15', scope: 'agreement', fr: 'Avance au plus égale à 30 % de l’aide accordée', en: 'Advance at most 30 % of the grant', source: '« avance … maximum de 30% »' },
 	{ id: 'R16', scope: 'agreement', fr: 'Avance + solde versés au plus égaux à l’aide accordée', en: 'Advance + balance paid at most the grant', source: 'versements' },
-	{ id: 'R17', scope: 'programme', fr: 'Total engagé au plus égal à l’enveloppe de 2 000 000 €', en: 'Total committed at most the €2,000,000 envelope', source: '« dotation de 2 millions d’euros »' }
+	{ id: 'R17', scope: 'programme', fr: 'Total engagé au plus égal à l’enveloppe de 2 000 000 €', en: 'Total committed at most the €2,000,000 envelope', source: '« dotation de 2 millions d’euros »' },
+	{
+		id: 'R22',
+		scope: 'application',
+		fr: 'SIRET, s’il est donné : 14 chiffres, clé de Luhn valide (La Poste, 356000000… : somme des chiffres multiple de 5) et commençant par le SIREN',
+		en: 'SIRET, when given: 14 digits, passing the Luhn check (La Poste, 356000000…: digit sum a multiple of 5) and starting with the SIREN',
+		source: 'identité de l’entreprise (SCDL « french-siret-value »)',
+		fix: {
+			fr: 'Corrigez le SIRET (ou le SIREN) dans la plateforme de candidature — l’avis de situation Sirene de l’entreprise le donne — puis rechargez l’export : tant qu’il n’est pas valide, le lauréat reste hors du fichier SCDL.',
+			en: 'Correct the SIRET (or the SIREN) in the application platform — the company’s Sirene record gives it — then load the export again: until it is valid, the winner stays out of the SCDL file.'
+		}
+	}
 ];
 
 export const RULE_IDS = RULES.map((r) => r.id);

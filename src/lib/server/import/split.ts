@@ -199,8 +199,10 @@ function join(head: CheckedExport, answer: Checked, plan: Plan, worker: HalfWork
 	// else the whole file's guess can differ, unless there is no \r at all.)
 	if (lh.linebreak !== lt.linebreak || (lh.chars < GUESS_CHARS && plan.bytes.includes(0x0d))) return null;
 	if (!(lh.linebreak === '\n' || (lh.linebreak === '\r\n' && plan.crlf))) return null;
-	// Both halves hold rows, and the same warnings (those of the shared header: unknown columns).
-	if (head.rowCount === 0 || tail.rowCount === 0 || head.warnings.length !== tail.warnings.length) return null;
+	// Both halves hold rows, and the same warnings of the shared header (unknown columns); the
+	// warnings of rows (a SIRET, rule R22) are each half's own.
+	const ofHeader = (c: CheckedExport) => c.warnings.filter((w) => w.category === 'structure');
+	if (head.rowCount === 0 || tail.rowCount === 0 || ofHeader(head).length !== ofHeader(tail).length) return null;
 	// The second half's records count from its copy of the header: in the file, they follow the
 	// first half's records but its last, the empty one after the cut's line break.
 	const rowOffset = lh.parsed - 2;
@@ -219,7 +221,8 @@ function join(head: CheckedExport, answer: Checked, plan: Plan, worker: HalfWork
 			if (again.errors.length > 0 || again.rowCount !== tail.rowCount) throw new Error(`The second half of ${head.file} does not check the same twice.`);
 			return packRows(kind, again.rows);
 		});
-	return { ...head, rowCount: head.rowCount + tail.rowCount, keys, layout: null, tail: { rowOffset, dossiers, batches, cancel: worker.stop } };
+	const warnings = [...head.warnings, ...tail.warnings.filter((w) => w.category !== 'structure').map((w) => ({ ...w, row: w.row === null ? null : w.row + rowOffset }))];
+	return { ...head, warnings, rowCount: head.rowCount + tail.rowCount, keys, layout: null, tail: { rowOffset, dossiers, batches, cancel: worker.stop } };
 }
 
 /** A file's check, begun: its second half's worker started when it is checked in two. */

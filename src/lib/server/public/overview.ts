@@ -50,8 +50,12 @@ export interface PublicOverview {
 	funding: { committedEur: number; paidEur: number; remainingEur: number; fundedProjects: number };
 	/** The same money as exact decimal strings (what pages show). */
 	exact: { committedEur: string; paidEur: string; toPayEur: string; remainingEur: string };
-	jobs: { forecast: number; created: number };
-	revenue: { forecastEur: number; generatedEur: number };
+	/**
+	 * Declared jobs and revenue of the funded projects, summed (never per company): null when
+	 * built from fewer than 3 companies (statistical secrecy).
+	 */
+	jobs: { forecast: number | null; created: number | null };
+	revenue: { forecastEur: number | null; generatedEur: number | null };
 	openSource: { background: number; foregroundCommitted: number; published: number };
 	regions: RegionRow[];
 	bricks: BrickRow[];
@@ -192,6 +196,15 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		{ totalPublished: true }
 	);
 	const published = await publishedTotals(db);
+	// How many companies each programme sum of declared jobs and revenue is built from.
+	const contributors = await db.one<{ forecast: number; achieved: number }>(
+		`SELECT count(DISTINCT numero_dossier) FILTER (WHERE has_application)::INTEGER AS forecast,
+			count(DISTINCT numero_dossier) FILTER (WHERE has_application AND date_dernier_rapport IS NOT NULL)::INTEGER AS achieved
+		FROM funded_projects`
+	);
+	const shown = (companies: number) => companies === 0 || !suppressCounts([{ key: 'all', count: companies }], { totalPublished: false })[0]!.suppressed;
+	const forecastShown = shown(Number(contributors?.forecast ?? 0));
+	const achievedShown = shown(Number(contributors?.achieved ?? 0));
 	const rest = await db.one<{ committed: string; paid: string; agreements: number }>(
 		`WITH ${PUBLISHED_CTE}
 		SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed, coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
@@ -219,8 +232,8 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 			remainingEur: kpis.funding.remaining_eur,
 			fundedProjects: kpis.funding.funded_projects
 		},
-		jobs: kpis.jobs,
-		revenue: { forecastEur: kpis.revenue.forecast_eur, generatedEur: kpis.revenue.generated_eur },
+		jobs: { forecast: forecastShown ? kpis.jobs.forecast : null, created: achievedShown ? kpis.jobs.created : null },
+		revenue: { forecastEur: forecastShown ? kpis.revenue.forecast_eur : null, generatedEur: achievedShown ? kpis.revenue.generated_eur : null },
 		openSource: {
 			background: kpis.open_source.background,
 			foregroundCommitted: kpis.open_source.foreground_committed,
