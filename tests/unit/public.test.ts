@@ -26,6 +26,7 @@ import {
 	threeSixtyGiving
 } from '../../src/lib/server/public/opendata';
 import {
+	AGGREGATE_ONLY_COLUMNS,
 	NEVER_PUBLIC_COLUMNS,
 	PUBLIC_AGREEMENT_COLUMNS,
 	PUBLIC_APPLICATION_COLUMNS,
@@ -52,7 +53,12 @@ const SECRET = {
 	balanceSheet: '8765432.00',
 	deMinimis: '123457.00',
 	justification: 'Justification DNSH Plumbus confidentielle',
-	score: '17.25'
+	score: '17.25',
+	// A lauréat's declared revenue and jobs: published only as totals over at least 3 companies.
+	revenueForecast: '8642097.53',
+	revenueForecast3y: '3141592.65',
+	revenueGenerated: '97531.86',
+	jobsCreated: '77.75'
 };
 
 let db: Database;
@@ -61,7 +67,7 @@ beforeAll(async () => {
 	db = await openTempDb();
 	const result = await load(db, {
 		candidatures: [
-			application({ numero_dossier: 'HOX-A', raison_sociale: 'Alpha Nuage SAS', siren: '732829320', siret: '73282932000074', code_postal: '75011', titre_projet: 'Edge souverain Alpha', resume: 'Un edge souverain.', site_web: 'https://alpha.example', briques: 'SlapOS|Sozu', chiffre_affaires: SECRET.turnover, total_bilan: SECRET.balanceSheet, aides_minimis_3_ans: SECRET.deMinimis, dnsh_justification: SECRET.justification, score_expertise: SECRET.score, effectif: '13579' }),
+			application({ numero_dossier: 'HOX-A', raison_sociale: 'Alpha Nuage SAS', siren: '732829320', siret: '73282932000074', code_postal: '75011', titre_projet: 'Edge souverain Alpha', resume: 'Un edge souverain.', site_web: 'https://alpha.example', briques: 'SlapOS|Sozu', chiffre_affaires: SECRET.turnover, total_bilan: SECRET.balanceSheet, aides_minimis_3_ans: SECRET.deMinimis, dnsh_justification: SECRET.justification, score_expertise: SECRET.score, effectif: '13579', ca_prevu: SECRET.revenueForecast }),
 			application({ numero_dossier: 'HOX-B', raison_sociale: 'Bêta Données', siren: '443061841', code_postal: '35000', titre_projet: 'Base répliquée Bêta', briques: 'Repman', site_web: 'javascript:alert(1)' }),
 			application({ numero_dossier: 'HOX-D', raison_sociale: 'Delta Edge', siren: '542051180', siret: '54205118000017', code_postal: '69001', titre_projet: 'Delta résilié', briques: 'Biscuit|Patrowl' }),
 			// A lauréat without an agreement yet: counted, not listed.
@@ -79,7 +85,7 @@ beforeAll(async () => {
 			agreement({ numero_convention: 'CONV-GRUMBLE', numero_dossier: SECRET.dossier2, montant_aide: '54321', montant_avance: '', date_avance: '' })
 		],
 		rapports: [
-			report({ numero_dossier: 'HOX-A', type_rapport: 'final', date_rapport: '2027-03-01', emplois_crees: '2.5', ca_genere: '50000.50', publication_effective: 'oui', depot_code_url: 'https://git.example/alpha', licence: 'AGPL-3.0' }),
+			report({ numero_dossier: 'HOX-A', type_rapport: 'final', date_rapport: '2027-03-01', emplois_crees: SECRET.jobsCreated, ca_genere: SECRET.revenueGenerated, ca_prevu_3_ans: SECRET.revenueForecast3y, publication_effective: 'oui', depot_code_url: 'https://git.example/alpha', licence: 'AGPL-3.0' }),
 			report({ numero_dossier: SECRET.dossier, emplois_crees: '3', ca_genere: '1000', commentaire: 'Commentaire Frobnicate confidentiel' })
 		]
 	});
@@ -138,6 +144,7 @@ describe('the allow-list', () => {
 	it('holds no confidential column', () => {
 		const published = [...PUBLIC_APPLICATION_COLUMNS, ...PUBLIC_AGREEMENT_COLUMNS, ...PUBLIC_REPORT_COLUMNS] as string[];
 		for (const c of NEVER_PUBLIC_COLUMNS) expect(published).not.toContain(c);
+		for (const c of AGGREGATE_ONLY_COLUMNS) expect(published).not.toContain(c);
 		for (const c of ['commentaire', 'dnsh_solution_reference', 'code_postal', 'statut', 'aide_demandee', 'assiette_eligible']) {
 			expect(PUBLIC_APPLICATION_COLUMNS as readonly string[]).not.toContain(c);
 		}
@@ -216,6 +223,25 @@ describe('aggregates', () => {
 	});
 });
 
+describe('declared jobs and revenue, as aggregates only', () => {
+	it('are summed over at least 3 companies, and hidden when a group or the rest of the list is smaller', async () => {
+		// Programme: 3 funded projects with an application (A, B and the non-lauréat's agreement): forecasts shown;
+		// one report among them: what was achieved is hidden.
+		const o = await pub.overview();
+		expect(o.jobs.forecast).toBe(9);
+		expect(o.revenue.forecastEur).not.toBeNull();
+		expect(o.jobs.created).toBeNull();
+		expect(o.revenue.generatedEur).toBeNull();
+		// The published list (3 projects) in full: shown; a brick of 1 project: hidden.
+		const all = await pub.totals();
+		expect(all.forecast).toMatchObject({ projects: 3, jobs: '9' });
+		expect(all.achieved).toBeNull(); // one report
+		const sozu = (await pub.brick('sozu'))!;
+		expect(sozu.totals.forecast).toBeNull();
+		expect(sozu.totals.achieved).toBeNull();
+	});
+});
+
 describe('open data and pages never carry a confidential value', () => {
 	it('in any output of the public module', async () => {
 		const body = awardingBody({ HOX_ATTRIBUANT_ID: '123 456 782 00010' });
@@ -234,7 +260,22 @@ describe('open data and pages never carry a confidential value', () => {
 			bricksChart(o.bricks, 'fr'),
 			regionsChart(o.regions, 'fr')
 		].join('\n');
-		for (const [what, value] of Object.entries(SECRET)) expect(outputs, what).not.toContain(value);
+		for (const [what, value] of Object.entries(SECRET)) {
+			expect(outputs, what).not.toContain(value);
+			// Also as written on pages and in JSON numbers (8642097.53, 8 642 097,53, 77.75 → 77,75).
+			if (/^\d+\.\d+$/.test(value)) expect(outputs, what).not.toContain(value.replace('.', ','));
+		}
+		// No per-company output names a company's declared jobs or revenue, by any key.
+		const keys = new Set<string>();
+		const walk = (v: unknown): void => {
+			if (Array.isArray(v)) v.forEach(walk);
+			else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (keys.add(k), walk(x));
+		};
+		walk([projects, projectsJson(projects, meta), threeSixtyGiving(projects, body, meta)]);
+		walk(await pub.project('HOX-A'));
+		for (const line of [projectsCsv(projects), scdlCsv(projects, body)]) for (const k of line.split('\r\n')[0]!.split(',')) keys.add(k);
+		const forbidden = [...AGGREGATE_ONLY_COLUMNS, 'forecast', 'achieved', 'jobs', 'revenue', 'emplois', 'chiffre_affaires'];
+		expect([...keys].filter((k) => forbidden.some((f) => k.toLowerCase().includes(f)))).toEqual([]);
 		for (const v of ['Outilmaisonzyx', 'outilmaisonzyx', 'Frobnicate', 'Nadir', 'Epsilon Sans Convention', '13579']) {
 			expect(outputs).not.toContain(v);
 		}
