@@ -7,7 +7,12 @@ import { checkAwardingBodyConfig } from '$lib/server/public/config';
 
 // A misconfigured awarding body's SIRET stops the server at start-up, with a clear message.
 export const init: ServerInit = () => {
-	checkAwardingBodyConfig();
+	try {
+		checkAwardingBodyConfig();
+	} catch (error) {
+		console.error(error instanceof Error ? error.message : String(error));
+		process.exit(1);
+	}
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -14,6 +14,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkExport, type ParsedRow } from '../../src/lib/domain/check';
@@ -379,6 +380,17 @@ test.describe('caching and open data', () => {
 			expect(g.fromOpenCall).toBe('Yes');
 			for (const m of MENTIONS) expect(g.description).toContain(m);
 		}
+	});
+
+	test('a server whose HOX_ATTRIBUANT_ID is not a valid SIRET does not start, and says why', () => {
+		const run = spawnSync(process.execPath, ['build'], {
+			env: { ...process.env, HOX_DB: 'tests/.tmp/e2e-bad-config.duckdb', PORT: '0', HOX_ATTRIBUANT_ID: '12345678900012' },
+			encoding: 'utf8',
+			timeout: 30_000
+		});
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain('HOX_ATTRIBUANT_ID');
+		expect(run.stderr).toContain('Le serveur ne démarre pas');
 	});
 
 	test('the data page describes every file and its licence', async ({ page }) => {
