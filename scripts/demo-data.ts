@@ -47,7 +47,7 @@ export type DemoRow = Record<string, DemoValue>;
 
 /** A deliberate anomaly of the dataset: a rule breaker, an orphan, a special case. */
 export interface Planted {
-	/** `R1`…`R21`, or `orphan`, or a special case (`resiliee`, `solde-non-verse`, `rapports-meme-date`, `soldee-partielle`). */
+	/** `R1`…`R22`, or `orphan`, or a special case (`resiliee`, `solde-non-verse`, `rapports-meme-date`, `soldee-partielle`). */
 	what: string;
 	dossier: string;
 	convention?: string;
@@ -736,6 +736,15 @@ export function generateDataset(opts: GenerateOptions = {}): Dataset {
 	for (const a of apps) {
 		if (a.breaker) planted.push({ what: a.breaker.rule, dossier: String(a.row.numero_dossier), note: breakerNote(a) });
 	}
+	// One lauréat per block of 150 without a valid SIRET, as a real export would have: its SIRET
+	// has a typo (last digit), so it is flagged R22, named on load and left out of the SCDL file.
+	const laureats = apps.filter((a) => a.row.statut === 'laureat' && a.row.siret !== null);
+	for (let b = 0; b < blocks && b < laureats.length; b++) {
+		const row = laureats[Math.floor((b * laureats.length) / blocks)]!.row;
+		const siret = String(row.siret);
+		row.siret = siret.slice(0, 13) + String((Number(siret[13]) + 1) % 10);
+		planted.push({ what: 'R22', dossier: String(row.numero_dossier), note: `SIRET ${row.siret} (clé de Luhn fausse) : lauréat hors du fichier SCDL` });
+	}
 	for (const s of slots) {
 		if (s.late) planted.push({ what: 'R11', dossier: s.id, note: `déposé le ${s.depot.replace('T', ' à ')}, après la clôture` });
 	}
@@ -872,10 +881,13 @@ function makeApplication(rng: Rng, slot: Slot, name: string, sirens: Set<string>
 	const slug = slugify(name);
 	let siren = newSiren(rng, sirens);
 	if (rule === 'R13') siren = siren.slice(0, 8) + String((Number(siren[8]) + 1) % 10);
+	// A SIRET for 70 % of applicants, and for every lauréat (the SCDL open data needs it; head
+	// office 0001 when none was drawn — no draw, so the rest of the set is unchanged). One lauréat
+	// per block then gets a typo (generateDataset): rule R22.
 	const siret = rng.chance(0.7) ? (() => {
 		const nic = pad(rng.int(1, 12) * (rng.chance(0.8) ? 1 : 3), 4);
 		return siren + nic + luhnDigit(siren + nic);
-	})() : null;
+	})() : laureat ? siren + '0001' + luhnDigit(siren + '0001') : null;
 	const place = slot.place ?? rng.weighted(PLACES.map((p) => [p, p.weight] as const));
 	const codePostal = rng.pick(place.codes);
 	const regionRoll = rng.next();

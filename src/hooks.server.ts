@@ -1,9 +1,20 @@
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, ServerInit } from '@sveltejs/kit';
 import { langOf } from '$lib/i18n';
 import { anonymousGate, authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
 import { conditionalResponse } from '$lib/server/public/cache';
 import { keepPage, lookupPage, watchCookies } from '$lib/server/page-cache';
 import { badUrlRefusal, crossOriginRefusal, limitBody } from '$lib/server/request-guard';
+import { checkAwardingBodyConfig } from '$lib/server/public/config';
+
+// A misconfigured awarding body's SIRET stops the server at start-up, with a clear message.
+export const init: ServerInit = () => {
+	try {
+		checkAwardingBodyConfig();
+	} catch (error) {
+		console.error(error instanceof Error ? error.message : String(error));
+		process.exit(1);
+	}
+};
 
 export const handle: Handle = async ({ event, resolve }) => {
 	// Before anything reads the request: a state-changing request must come from this site

@@ -4,7 +4,8 @@
  * - a crawl of every public page reachable from / (and each again in English) and of every
  *   open-data file: no value that identifies an application that is not a funded lauréat, and
  *   no confidential field of anyone, appears anywhere; every funded lauréat does (name, SIREN);
- * - the funding mentions and the forecast label on the overview and every project page;
+ * - the funding mentions with their logos on every public page, the forecast label on the
+ *   overview, and no company's declared jobs or revenue on any page or in any file;
  * - accessibility (axe-core: no violation), reading without JavaScript, ETag/304 and
  *   Cache-Control, HTML size under 150 KB, the SCDL header.
  *
@@ -13,6 +14,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkExport, type ParsedRow } from '../../src/lib/domain/check';
@@ -55,12 +57,13 @@ for (const g of samples.conventions!) if (fundedIds.has(str(g.numero_dossier))) 
 for (const r of samples.rapports!) if (fundedIds.has(str(r.numero_dossier))) publicTexts.push(str(r.depot_code_url), str(r.licence));
 const publicCorpus = publicTexts.join('\n').toLowerCase();
 
-/** Numbers published for funded lauréats (grant, payments, forecasts, results). */
+/**
+ * Numbers published for funded lauréats (grant, payments). Not their declared jobs and revenue:
+ * those are published only as totals over at least 3 companies (exports.md §2).
+ */
 const publicNumbers = new Set<string>();
 const addNumber = (v: unknown) => v !== null && v !== undefined && v !== '' && publicNumbers.add(Number(v).toFixed(2));
-for (const a of funded) ['emplois_prevus', 'ca_prevu'].forEach((c) => addNumber(a[c]));
 for (const g of samples.conventions!) if (fundedIds.has(str(g.numero_dossier))) ['montant_aide', 'montant_avance', 'montant_solde'].forEach((c) => addNumber(g[c]));
-for (const r of samples.rapports!) if (fundedIds.has(str(r.numero_dossier))) ['emplois_crees', 'ca_genere', 'ca_prevu_3_ans'].forEach((c) => addNumber(r[c]));
 
 interface Secret {
 	what: string;
@@ -120,8 +123,11 @@ for (const a of samples.candidatures!) {
 	for (const c of ['chiffre_affaires', 'total_bilan', 'aides_minimis_3_ans']) push(amountSecret(`${id} ${c}`, a[c]));
 	if (Number(a.effectif) >= 10000) push(amountSecret(`${id} effectif`, a.effectif));
 	push(textSecret(`${id} dnsh_justification`, str(a.dnsh_justification), 12));
+	// Every company's revenue forecast, lauréats included: never published company by company.
+	push(amountSecret(`${id} ca_prevu`, a.ca_prevu));
 }
 for (const r of samples.rapports!) {
+	for (const c of ['ca_genere', 'ca_prevu_3_ans']) push(amountSecret(`${str(r.numero_dossier)} ${c}`, r[c]));
 	push(textSecret(`${str(r.numero_dossier)} commentaire`, str(r.commentaire), 16));
 	// Reports of projects that are not published must not show through either.
 	if (!fundedIds.has(str(r.numero_dossier))) push(textSecret(`${str(r.numero_dossier)} depot_code_url`, str(r.depot_code_url), 12));
@@ -246,13 +252,41 @@ test.describe('public pages', () => {
 		expect((await request.get('/briques/pas-une-brique')).status()).toBe(404);
 	});
 
-	test('the overview and every project page carry the funding mentions and label forecasts', () => {
-		const targets = pages.filter((p) => p.url === '/' || /^\/projets\/[^/?]+$/.test(p.url));
-		expect(targets.length).toBe(1 + fundedIds.size);
-		for (const p of targets) {
+	test('every public page carries the funding mentions with their logos; the overview labels forecasts', () => {
+		const targets = pages.filter((p) => p.headers['content-type']?.includes('text/html'));
+		expect(targets.filter((p) => p.url === '/' || /^\/projets\/[^/?]+$/.test(p.url)).length).toBe(1 + fundedIds.size);
+		expect(targets.map((p) => p.url)).toContain('/donnees');
+		for (const p of [...targets, ...english]) {
 			const text = decodeEntities(p.body);
 			for (const m of MENTIONS) expect(text, `${p.url}: ${m}`).toContain(m);
-			expect(text, p.url).toMatch(FORECAST_LABEL);
+			// The logos, as images with an accessible name, and the EU emblem's caption.
+			expect(text, p.url).toMatch(/<img[^>]*src="\/logos\/france-2030\.svg"[^>]*alt="Logo France 2030"/);
+			expect(text, p.url).toMatch(/<img[^>]*src="\/logos\/union-europeenne\.svg"[^>]*alt="Drapeau de l’Union européenne"/);
+			expect(text, p.url).toContain("Financé par l'Union européenne – NextGenerationEU");
+		}
+		expect(decodeEntities(pages.find((p) => p.url === '/')!.body)).toMatch(FORECAST_LABEL);
+	});
+
+	test('the logo files are served as SVG, the France 2030 one unchanged', async ({ request }) => {
+		const france = await request.get('/logos/france-2030.svg');
+		expect(france.status()).toBe(200);
+		expect(france.headers()['content-type']).toMatch(/^image\/svg\+xml/);
+		expect(await france.text()).toBe(fs.readFileSync('static/logos/france-2030.svg', 'utf8'));
+		const eu = await request.get('/logos/union-europeenne.svg');
+		expect(eu.status()).toBe(200);
+		expect(await eu.text()).toMatch(/<title[^>]*>Drapeau de l’Union européenne<\/title>/);
+	});
+
+	test('no page or file lists a company’s declared jobs or revenue', () => {
+		for (const p of pages.filter((x) => /^\/projets\/[^/?]+$/.test(x.url))) {
+			expect(decodeEntities(p.body), p.url).not.toMatch(/Emplois \(ETP\)|Chiffre d’affaires \(3 ans\)/);
+		}
+		const forbidden = /^(emplois|ca_prevu|ca_genere|chiffre_affaires|previsions_declarees|realisations_declarees)/;
+		for (const f of DATA_FILES) {
+			const body = pages.find((p) => p.url === f)!.body;
+			const names = f.endsWith('.csv') ? body.split(/\r?\n/)[0]!.split(',') : [...body.matchAll(/"([A-Za-z_0-9]+)"\s*:/g)].map((m) => m[1]!);
+			expect(names.length, f).toBeGreaterThan(5);
+			expect(names.filter((n) => forbidden.test(n)), f).toEqual([]);
 		}
 	});
 
@@ -330,7 +364,7 @@ test.describe('caching and open data', () => {
 		expect(rows.length).toBeLessThanOrEqual(samples.conventions!.filter((g) => fundedIds.has(str(g.numero_dossier))).length);
 		for (const line of rows) {
 			expect(line).toMatch(/,\d{4}-\d{2}-\d{2},/);
-			expect(line).toMatch(/,\d+\.\d{2},aide en numéraire,échelonné,\d{4}-\d{2}-\d{2}(\/\d{4}-\d{2}-\d{2})?,,non,1\.00,/);
+			expect(line).toMatch(/,\d+\.\d{2},aide en numéraire,(échelonné|unique),\d{4}-\d{2}-\d{2}(\/\d{4}-\d{2}-\d{2})?,,non,1\.00,/);
 		}
 	});
 
@@ -342,8 +376,21 @@ test.describe('caching and open data', () => {
 		expect(giving.grants.length).toBeGreaterThan(0);
 		for (const g of giving.grants) {
 			expect(g).toMatchObject({ currency: 'EUR', id: expect.any(String), title: expect.any(String), amountAwarded: expect.any(Number) });
-			expect(g.recipientOrganization[0].id).toMatch(/^FR-RCS-\d{9}$/);
+			expect(g.recipientOrganization[0].id).toMatch(/^(FR-RCS-\d{9}|360G-.*-beneficiaire-.+)$/);
+			expect(g.fromOpenCall).toBe('Yes');
+			for (const m of MENTIONS) expect(g.description).toContain(m);
 		}
+	});
+
+	test('a server whose HOX_ATTRIBUANT_ID is not a valid SIRET does not start, and says why', () => {
+		const run = spawnSync(process.execPath, ['build'], {
+			env: { ...process.env, HOX_DB: 'tests/.tmp/e2e-bad-config.duckdb', PORT: '0', HOX_ATTRIBUANT_ID: '12345678900012' },
+			encoding: 'utf8',
+			timeout: 30_000
+		});
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain('HOX_ATTRIBUANT_ID');
+		expect(run.stderr).toContain('Le serveur ne démarre pas');
 	});
 
 	test('the data page describes every file and its licence', async ({ page }) => {

@@ -17,6 +17,7 @@ import {
 	type ExportStyle
 } from '../../scripts/demo-data';
 import { checkExport } from '../../src/lib/domain/check';
+import { siretOfSiren } from '../../src/lib/domain/parsers';
 import { brickIdOf } from '../../src/lib/domain/bricks';
 import { COLUMNS, KEYS } from '../../src/lib/domain/schemas';
 
@@ -161,6 +162,7 @@ describe('demo data generator', () => {
 		// Each planted application rule R1–R13 is there, and R14, R15, R18–R21, and a closed grant paid below its amount.
 		const rules = new Set(defaultSet.planted.map((p) => p.what));
 		for (const r of [...Array.from({ length: 15 }, (_, i) => i + 1), 18, 19, 20, 21]) expect(rules.has(`R${r}`), `R${r}`).toBe(true);
+		expect(rules.has('R22')).toBe(true);
 		expect(rules.has('soldee-partielle')).toBe(true);
 	});
 
@@ -208,11 +210,17 @@ describe('demo data generator', () => {
 				10 ===
 			0;
 		const r13 = new Set(defaultSet.planted.filter((p) => p.what === 'R13').map((p) => p.dossier));
+		const r22 = new Set(defaultSet.planted.filter((p) => p.what === 'R22').map((p) => p.dossier));
 		for (const a of defaultSet.candidatures) {
 			expect(luhn(String(a.siren)), String(a.numero_dossier)).toBe(!r13.has(String(a.numero_dossier)));
 			expect(String(a.date_depot)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
-			if (a.siret !== null) expect(String(a.siret).startsWith(String(a.siren)) && luhn(String(a.siret))).toBe(true);
+			if (a.siret !== null) expect(String(a.siret).startsWith(String(a.siren)) && luhn(String(a.siret)), String(a.numero_dossier)).toBe(!r22.has(String(a.numero_dossier)));
 		}
+		// Every lauréat has a SIRET, valid but for exactly one (a typo: rule R22, left out of the SCDL file).
+		const laureats = defaultSet.candidatures.filter((a) => a.statut === 'laureat');
+		expect(laureats.every((a) => a.siret !== null)).toBe(true);
+		expect(laureats.filter((a) => !siretOfSiren(String(a.siret), String(a.siren))).map((a) => a.numero_dossier)).toEqual([...r22]);
+		expect(r22.size).toBe(1);
 		for (const kind of DEMO_KINDS) {
 			for (const row of defaultSet[kind]) {
 				for (const c of DEMO_COLUMNS[kind]) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { checkExport } from '../../src/lib/domain/check';
-import { luhnValid } from '../../src/lib/domain/parsers';
+import { luhnValid, siretValid } from '../../src/lib/domain/parsers';
 import { COLUMNS, EXPORT_KINDS } from '../../src/lib/domain/schemas';
 import { Database } from '../../src/lib/server/db/database';
 import { computeKpis } from '../../src/lib/server/figures/kpis';
@@ -119,6 +119,28 @@ describe('the SQL Luhn check of R13 (luhn9)', () => {
 		const wrong = rows.filter((r) => r.ok !== luhnValid(r.s));
 		expect(wrong).toEqual([]);
 		expect(rows.filter((r) => r.ok).length).toBeGreaterThan(1000);
+	});
+});
+
+describe('the SQL SIRET check of R22 (siret14_ok)', () => {
+	it('agrees with the JavaScript one (siretValid) on 20 000 fourteen-digit numbers, La Poste and the edge cases', async () => {
+		const db = await open(tempDbPath('siret'));
+		let seed = 11;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const sirets = ['00000000000000', '99999999999999', '73282932000074', '73282932000075', '35600000000048', '35600000049837', '35600000049838', '11122233300044', '54205118000017'];
+		while (sirets.length < 10_000) sirets.push(String(Math.floor(random() * 1e9)).padStart(9, '0') + String(Math.floor(random() * 1e5)).padStart(5, '0'));
+		// Valid ones too: a Luhn SIREN with each check digit, and La Poste's establishments.
+		while (sirets.length < 20_000) {
+			const body = sirets.length % 2 ? '356000000' + String(Math.floor(random() * 1e4)).padStart(4, '0') : String(Math.floor(random() * 1e13)).padStart(13, '0');
+			sirets.push(body + String(Math.floor(random() * 10)));
+		}
+		const rows = await db.all<{ s: string; ok: boolean }>(
+			`SELECT s, siret14_ok(CAST(s AS BIGINT)) AS ok FROM (VALUES ${sirets.map((s) => `('${s}')`).join(', ')}) t(s)`
+		);
+		expect(rows).toHaveLength(sirets.length);
+		expect(rows.filter((r) => r.ok !== siretValid(r.s))).toEqual([]);
+		expect(rows.filter((r) => r.ok).length).toBeGreaterThan(300);
+		expect(rows.filter((r) => r.ok && r.s.startsWith('356000000')).length).toBeGreaterThan(100);
 	});
 });
 

@@ -57,7 +57,10 @@ async function observe(db: Database): Promise<{ obs: Observations; kpis: Kpis }>
 	const kpis = await computeKpis(db);
 	const rc = await fundingReconciliation(db);
 	const out = empty();
-	const see = (source: string, name: string, value: number | string) => out.seen.push({ source, name, value });
+	// A figure the secrecy rule hides (null) is shown nowhere, so it cannot disagree.
+	const see = (source: string, name: string, value: number | string | null) => {
+		if (value !== null) out.seen.push({ source, name, value });
+	};
 	const reconcile = (source: string, name: string, total: number | string, parts: (number | string)[]) => {
 		out.reconciliations.push({ source, name, total, parts });
 		see(source, name, total);

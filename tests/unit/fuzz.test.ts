@@ -248,7 +248,7 @@ function makeInput(seed: number): { bytes: Uint8Array; how: string } {
 	return { bytes, how: `${base.kind}/${base.style} ${applied.join('+') || 'unchanged'}` };
 }
 
-const CODES: readonly IssueCode[] = ['not_text', 'empty_file', 'bad_quotes', 'unknown_kind', 'missing_column', 'duplicate_column', 'extra_cells', 'empty', 'invalid', 'duplicate_key', 'unknown_column', 'orphan', 'kind_repeated'];
+const CODES: readonly IssueCode[] = ['not_text', 'empty_file', 'bad_quotes', 'unknown_kind', 'missing_column', 'duplicate_column', 'extra_cells', 'empty', 'invalid', 'duplicate_key', 'unknown_column', 'orphan', 'kind_repeated', 'siret'];
 
 function assertCoherent(c: CheckedExport, file: string): void {
 	expect(c.file).toBe(file);

@@ -39,7 +39,7 @@ describe('accepted variations', () => {
 	});
 
 	it('reads UTF-8 with a BOM, upper-case headers, columns in any order, and ignores unknown and trailing empty columns', () => {
-		const rows = [application()];
+		const rows = [application({ siret: '73282932000074' })];
 		const keys = Object.keys(rows[0]!).reverse();
 		const header = keys.map((k) => k.toUpperCase()).join(';') + ';Commentaire interne;;';
 		const line = keys.map((k) => rows[0]![k]).join(';') + ';rien;;';

@@ -12,6 +12,8 @@ import {
 	parseReleve,
 	parseSiren,
 	parseSiret,
+	siretOfSiren,
+	siretValid,
 	sirenValid
 } from '../../src/lib/domain/parsers';
 import { APPLICATION_STATUS_LABELS, AGREEMENT_STATUS_LABELS, REPORT_TYPE_LABELS } from '../../src/lib/domain/programme';
@@ -226,9 +228,23 @@ describe('identity and places', () => {
 		expect(sirenValid('12345678')).toBe(false);
 		expect(luhnValid('73282932000074')).toBe(true);
 	});
-	it('SIRET has 14 digits', () => {
+	it('SIRET keeps digits without spaces; validity is R22 (a flag and a warning, not a refusal)', () => {
 		expect(value(parseSiret('732 829 320 00074'))).toBe('73282932000074');
-		expect(parseSiret('1234').ok).toBe(false);
+		expect(value(parseSiret('1234'))).toBe('1234');
+	});
+	it('SIRET validity as the SCDL french-siret-value check: Luhn, La Poste, SIREN part, and the row’s SIREN', () => {
+		expect(siretValid('73282932000074')).toBe(true);
+		expect(siretValid('73282932000075')).toBe(false); // check digit
+		expect(siretValid('7328293200007')).toBe(false); // 13 digits
+		expect(siretValid('7328293200007A')).toBe(false);
+		// La Poste: digits summing to a multiple of 5, Luhn or not.
+		expect(siretValid('35600000000048')).toBe(true); // head office: Luhn
+		expect(siretValid('35600000049837')).toBe(true); // 3+5+6+4+9+8+3+7 = 45
+		expect(siretValid('35600000049838')).toBe(false); // 46
+		// 14 digits passing Luhn, but the SIREN part fails it.
+		expect(siretValid('11122233300044')).toBe(false);
+		expect(siretOfSiren('73282932000074', '732829320')).toBe(true);
+		expect(siretOfSiren('54205118000017', '732829320')).toBe(false); // another company's SIRET
 	});
 	it('postal codes, with the leading zero Excel drops', () => {
 		expect(value(parsePostalCode('75011'))).toBe('75011');

@@ -8,18 +8,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/database';
-import { awardingBody } from '../../src/lib/server/public/config';
+import { awardingBody, checkAwardingBodyConfig } from '../../src/lib/server/public/config';
 import { publicReader, type PublicReader } from '../../src/lib/server/public/index';
 import {
+	durationMonths,
+	MENTION_FRANCE_2030,
+	MENTION_NGEU,
 	projectsCsv,
 	projectsJson,
+	recipientId,
 	scdlCsv,
+	scdlHeldOut,
 	scdlPaymentPeriod,
+	scdlPaymentTerms,
 	scdlObjet,
 	SCDL_COLUMNS,
 	threeSixtyGiving
 } from '../../src/lib/server/public/opendata';
 import {
+	AGGREGATE_ONLY_COLUMNS,
 	NEVER_PUBLIC_COLUMNS,
 	PUBLIC_AGREEMENT_COLUMNS,
 	PUBLIC_APPLICATION_COLUMNS,
@@ -46,7 +53,12 @@ const SECRET = {
 	balanceSheet: '8765432.00',
 	deMinimis: '123457.00',
 	justification: 'Justification DNSH Plumbus confidentielle',
-	score: '17.25'
+	score: '17.25',
+	// A lauréat's declared revenue and jobs: published only as totals over at least 3 companies.
+	revenueForecast: '8642097.53',
+	revenueForecast3y: '3141592.65',
+	revenueGenerated: '97531.86',
+	jobsCreated: '77.75'
 };
 
 let db: Database;
@@ -55,9 +67,9 @@ beforeAll(async () => {
 	db = await openTempDb();
 	const result = await load(db, {
 		candidatures: [
-			application({ numero_dossier: 'HOX-A', raison_sociale: 'Alpha Nuage SAS', siren: '732829320', siret: '73282932000074', code_postal: '75011', titre_projet: 'Edge souverain Alpha', resume: 'Un edge souverain.', site_web: 'https://alpha.example', briques: 'SlapOS|Sozu', chiffre_affaires: SECRET.turnover, total_bilan: SECRET.balanceSheet, aides_minimis_3_ans: SECRET.deMinimis, dnsh_justification: SECRET.justification, score_expertise: SECRET.score, effectif: '13579' }),
+			application({ numero_dossier: 'HOX-A', raison_sociale: 'Alpha Nuage SAS', siren: '732829320', siret: '73282932000074', code_postal: '75011', titre_projet: 'Edge souverain Alpha', resume: 'Un edge souverain.', site_web: 'https://alpha.example', briques: 'SlapOS|Sozu', chiffre_affaires: SECRET.turnover, total_bilan: SECRET.balanceSheet, aides_minimis_3_ans: SECRET.deMinimis, dnsh_justification: SECRET.justification, score_expertise: SECRET.score, effectif: '13579', ca_prevu: SECRET.revenueForecast }),
 			application({ numero_dossier: 'HOX-B', raison_sociale: 'Bêta Données', siren: '443061841', code_postal: '35000', titre_projet: 'Base répliquée Bêta', briques: 'Repman', site_web: 'javascript:alert(1)' }),
-			application({ numero_dossier: 'HOX-D', raison_sociale: 'Delta Edge', siren: '542051180', code_postal: '69001', titre_projet: 'Delta résilié', briques: 'Biscuit|Patrowl' }),
+			application({ numero_dossier: 'HOX-D', raison_sociale: 'Delta Edge', siren: '542051180', siret: '54205118000017', code_postal: '69001', titre_projet: 'Delta résilié', briques: 'Biscuit|Patrowl' }),
 			// A lauréat without an agreement yet: counted, not listed.
 			application({ numero_dossier: 'HOX-E', raison_sociale: 'Epsilon Sans Convention', siren: '552081317', code_postal: '75002', titre_projet: 'Epsilon en attente', briques: 'Wendelin' }),
 			application({ numero_dossier: SECRET.dossier, statut: 'non_retenue', raison_sociale: SECRET.name, siren: SECRET.siren, code_postal: '20000', titre_projet: SECRET.title, resume: SECRET.resume, site_web: SECRET.site, briques: 'OpenSVC|Outilmaisonzyx' }),
@@ -73,7 +85,7 @@ beforeAll(async () => {
 			agreement({ numero_convention: 'CONV-GRUMBLE', numero_dossier: SECRET.dossier2, montant_aide: '54321', montant_avance: '', date_avance: '' })
 		],
 		rapports: [
-			report({ numero_dossier: 'HOX-A', type_rapport: 'final', date_rapport: '2027-03-01', emplois_crees: '2.5', ca_genere: '50000.50', publication_effective: 'oui', depot_code_url: 'https://git.example/alpha', licence: 'AGPL-3.0' }),
+			report({ numero_dossier: 'HOX-A', type_rapport: 'final', date_rapport: '2027-03-01', emplois_crees: SECRET.jobsCreated, ca_genere: SECRET.revenueGenerated, ca_prevu_3_ans: SECRET.revenueForecast3y, publication_effective: 'oui', depot_code_url: 'https://git.example/alpha', licence: 'AGPL-3.0' }),
 			report({ numero_dossier: SECRET.dossier, emplois_crees: '3', ca_genere: '1000', commentaire: 'Commentaire Frobnicate confidentiel' })
 		]
 	});
@@ -102,7 +114,8 @@ describe('published projects', () => {
 		expect(a.grantEur).toBe('100000.00');
 		expect(a.paidEur).toBe('30000.00');
 		expect(a.agreements[0]!.balance).toBeNull();
-		expect(a.achieved).toEqual({ reportDate: '2027-03-01', reportType: 'final', jobs: '2.50', revenueEur: '50000.50' });
+		// A company's declared jobs and revenue are not published company by company.
+		for (const key of ['forecast', 'achieved']) expect(a).not.toHaveProperty(key);
 		expect(a.openSource).toMatchObject({ published: true, codeUrl: 'https://git.example/alpha', licence: 'AGPL-3.0' });
 		const b = (await pub.project('HOX-B'))!;
 		expect(b.website).toBeNull(); // javascript: is not a link
@@ -131,6 +144,7 @@ describe('the allow-list', () => {
 	it('holds no confidential column', () => {
 		const published = [...PUBLIC_APPLICATION_COLUMNS, ...PUBLIC_AGREEMENT_COLUMNS, ...PUBLIC_REPORT_COLUMNS] as string[];
 		for (const c of NEVER_PUBLIC_COLUMNS) expect(published).not.toContain(c);
+		for (const c of AGGREGATE_ONLY_COLUMNS) expect(published).not.toContain(c);
 		for (const c of ['commentaire', 'dnsh_solution_reference', 'code_postal', 'statut', 'aide_demandee', 'assiette_eligible']) {
 			expect(PUBLIC_APPLICATION_COLUMNS as readonly string[]).not.toContain(c);
 		}
@@ -209,9 +223,28 @@ describe('aggregates', () => {
 	});
 });
 
+describe('declared jobs and revenue, as aggregates only', () => {
+	it('are summed over at least 3 companies, and hidden when a group or the rest of the list is smaller', async () => {
+		// Programme: 3 funded projects with an application (A, B and the non-lauréat's agreement): forecasts shown;
+		// one report among them: what was achieved is hidden.
+		const o = await pub.overview();
+		expect(o.jobs.forecast).toBe(9);
+		expect(o.revenue.forecastEur).not.toBeNull();
+		expect(o.jobs.created).toBeNull();
+		expect(o.revenue.generatedEur).toBeNull();
+		// The published list (3 projects) in full: shown; a brick of 1 project: hidden.
+		const all = await pub.totals();
+		expect(all.forecast).toMatchObject({ projects: 3, jobs: '9' });
+		expect(all.achieved).toBeNull(); // one report
+		const sozu = (await pub.brick('sozu'))!;
+		expect(sozu.totals.forecast).toBeNull();
+		expect(sozu.totals.achieved).toBeNull();
+	});
+});
+
 describe('open data and pages never carry a confidential value', () => {
 	it('in any output of the public module', async () => {
-		const body = awardingBody({ HOX_ATTRIBUANT_ID: '111 222 333 00044' });
+		const body = awardingBody({ HOX_ATTRIBUANT_ID: '123 456 782 00010' });
 		const projects = await pub.projects();
 		const o = await pub.overview();
 		const meta = { dataVersion: pub.dataVersion, updatedAt: await pub.updatedAt(), baseUrl: 'https://hox.example' };
@@ -227,7 +260,22 @@ describe('open data and pages never carry a confidential value', () => {
 			bricksChart(o.bricks, 'fr'),
 			regionsChart(o.regions, 'fr')
 		].join('\n');
-		for (const [what, value] of Object.entries(SECRET)) expect(outputs, what).not.toContain(value);
+		for (const [what, value] of Object.entries(SECRET)) {
+			expect(outputs, what).not.toContain(value);
+			// Also as written on pages and in JSON numbers (8642097.53, 8 642 097,53, 77.75 → 77,75).
+			if (/^\d+\.\d+$/.test(value)) expect(outputs, what).not.toContain(value.replace('.', ','));
+		}
+		// No per-company output names a company's declared jobs or revenue, by any key.
+		const keys = new Set<string>();
+		const walk = (v: unknown): void => {
+			if (Array.isArray(v)) v.forEach(walk);
+			else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (keys.add(k), walk(x));
+		};
+		walk([projects, projectsJson(projects, meta), threeSixtyGiving(projects, body, meta)]);
+		walk(await pub.project('HOX-A'));
+		for (const line of [projectsCsv(projects), scdlCsv(projects, body)]) for (const k of line.split('\r\n')[0]!.split(',')) keys.add(k);
+		const forbidden = [...AGGREGATE_ONLY_COLUMNS, 'forecast', 'achieved', 'jobs', 'revenue', 'emplois', 'chiffre_affaires'];
+		expect([...keys].filter((k) => forbidden.some((f) => k.toLowerCase().includes(f)))).toEqual([]);
 		for (const v of ['Outilmaisonzyx', 'outilmaisonzyx', 'Frobnicate', 'Nadir', 'Epsilon Sans Convention', '13579']) {
 			expect(outputs).not.toContain(v);
 		}
@@ -239,33 +287,91 @@ describe('open data and pages never carry a confidential value', () => {
 
 describe('SCDL subventions 2.1.1', () => {
 	it('has the 16 columns in order and one row per agreement that granted money', async () => {
-		const csv = scdlCsv(await pub.projects(), awardingBody({ HOX_ATTRIBUANT_ID: '12345678900012', HOX_ATTRIBUANT_NOM: 'Cap Digital' }));
+		const projects = await pub.projects();
+		const csv = scdlCsv(projects, awardingBody({ HOX_ATTRIBUANT_ID: '12345678200010', HOX_ATTRIBUANT_NOM: 'Cap Digital' }));
 		const lines = csv.trimEnd().split('\r\n');
 		expect(lines[0]).toBe(SCDL_COLUMNS.join(','));
 		expect(SCDL_COLUMNS).toHaveLength(16);
-		expect(lines).toHaveLength(4);
+		// HOX-B has no SIRET: held out of this file (and only of it), and counted.
+		expect(lines).toHaveLength(3);
+		expect(scdlHeldOut(projects).map((p) => p.dossier)).toEqual(['HOX-B']);
+		expect(projectsCsv(projects)).toContain('CONV-B');
 		const rows = lines.slice(1).map((l) => l.split(','));
 		const a = rows.find((r) => r[3] === 'CONV-A')!;
-		expect(a.slice(0, 7)).toEqual(['Cap Digital', '12345678900012', '2026-06-01', 'CONV-A', 'Alpha Nuage SAS', '73282932000074', '']);
+		expect(a.slice(0, 7)).toEqual(['Cap Digital', '12345678200010', '2026-06-01', 'CONV-A', 'Alpha Nuage SAS', '73282932000074', '']);
 		expect(a.slice(8)).toEqual(['100000.00', 'aide en numéraire', 'échelonné', '2026-06-15/2027-02-28', '', 'non', '1.00', '']);
-		const b = rows.find((r) => r[3] === 'CONV-B')!;
-		expect(b[5]).toBe(''); // no SIRET given: left empty, never made up from the SIREN
-		expect(b[11]).toBe('2026-06-15/2027-03-01');
+		expect(rows.find((r) => r[3] === 'CONV-B')).toBeUndefined();
 		const d = rows.find((r) => r[3] === 'CONV-D')!;
+		expect(d[5]).toBe('54205118000017');
 		expect(d[8]).toBe('30000.00'); // terminated: what was paid
+		expect(d[10]).toBe('unique'); // terminated after a single payment
 		expect(d[11]).toBe('2026-06-20');
 	});
 
-	it('objet stays under 256 characters; the payment period follows the payments', () => {
+	it('objet stays under 256 characters; the payment period runs from the first to the last payment, made or scheduled', () => {
 		expect(scdlObjet('x'.repeat(400)).length).toBeLessThanOrEqual(255);
 		const g = { reference: 'C', status: 'signee', signedOn: '2026-06-01', startsOn: '2026-06-01', endsOn: '2027-02-28', grantEur: '1', committedEur: '1', paidEur: '0', advance: null, balance: null } as const;
+		// Nothing paid yet: the advance is due at signature, the balance at the end.
 		expect(scdlPaymentPeriod(g)).toBe('2026-06-01/2027-02-28');
+		expect(scdlPaymentTerms(g)).toBe('échelonné');
+		const advance = { amountEur: '1', date: '2026-06-15' };
+		const balance = { amountEur: '1', date: '2027-03-10' };
+		expect(scdlPaymentPeriod({ ...g, advance })).toBe('2026-06-15/2027-02-28');
+		// Closed: only the payments made; a balance paid after the planned end counts.
+		expect(scdlPaymentPeriod({ ...g, status: 'soldee', advance, balance })).toBe('2026-06-15/2027-03-10');
+		expect(scdlPaymentPeriod({ ...g, status: 'soldee', balance })).toBe('2027-03-10');
+		expect(scdlPaymentTerms({ ...g, status: 'soldee', balance })).toBe('unique');
+		expect(scdlPaymentPeriod({ ...g, status: 'resiliee', advance })).toBe('2026-06-15');
+		expect(scdlPaymentTerms({ ...g, status: 'resiliee', advance })).toBe('unique');
+		expect(scdlPaymentTerms({ ...g, status: 'resiliee', advance, balance })).toBe('échelonné');
 	});
 
-	it('the awarding body is configured; a wrong SIRET is refused', () => {
+	it('the awarding body is configured; a wrong SIRET is refused, and stops the server at start-up', () => {
 		expect(awardingBody({})).toMatchObject({ name: 'Cap Digital', siret: '', problem: expect.any(String) });
 		expect(awardingBody({ HOX_ATTRIBUANT_ID: '1234' })).toMatchObject({ siret: '', problem: expect.stringContaining('14 digits') });
-		expect(awardingBody({ HOX_ATTRIBUANT_NOM: 'Autre', HOX_ATTRIBUANT_ID: '12345678900012' })).toMatchObject({ name: 'Autre', siret: '12345678900012', problem: null });
+		// 14 digits, but the Luhn check fails.
+		expect(awardingBody({ HOX_ATTRIBUANT_ID: '12345678900012' })).toMatchObject({ siret: '', problem: expect.stringContaining('Luhn') });
+		expect(awardingBody({ HOX_ATTRIBUANT_NOM: 'Autre', HOX_ATTRIBUANT_ID: '12345678200010' })).toMatchObject({ name: 'Autre', siret: '12345678200010', problem: null });
+		expect(() => checkAwardingBodyConfig({ HOX_ATTRIBUANT_ID: '12345678900012' })).toThrow(/HOX_ATTRIBUANT_ID.*ne démarre pas/s);
+		expect(() => checkAwardingBodyConfig({ HOX_ATTRIBUANT_ID: 'abc' })).toThrow(/HOX_ATTRIBUANT_ID/);
+		expect(() => checkAwardingBodyConfig({})).not.toThrow();
+		expect(() => checkAwardingBodyConfig({ HOX_ATTRIBUANT_ID: '123 456 782 00010' })).not.toThrow();
+	});
+});
+
+describe('360Giving', () => {
+	it('carries the funding mentions, fromOpenCall, the planned duration and FR-RCS ids only for valid SIRENs', async () => {
+		const body = awardingBody({ HOX_ATTRIBUANT_ID: '12345678200010' });
+		const pkg = threeSixtyGiving(await pub.projects(), body, { dataVersion: 'v', updatedAt: '2026-07-01T10:00:00Z', baseUrl: 'https://hox.example' }) as {
+			description: string;
+			grants: { id: string; description: string; fromOpenCall: string; plannedDates: { duration: number }[]; recipientOrganization: { id: string }[] }[];
+		};
+		expect(pkg.description).toContain(MENTION_FRANCE_2030);
+		expect(pkg.description).toContain(MENTION_NGEU);
+		for (const g of pkg.grants) {
+			expect(g.description).toContain(MENTION_FRANCE_2030);
+			expect(g.description).toContain(MENTION_NGEU);
+			expect(g.fromOpenCall).toBe('Yes');
+		}
+		// The fixtures' agreements run 2026-06-01 → 2027-02-28: 9 months.
+		expect(pkg.grants[0]!.plannedDates[0]!.duration).toBe(9);
+		expect(pkg.grants.map((g) => g.recipientOrganization[0]!.id)).toContain('FR-RCS-732829320');
+	});
+
+	it('durations in months follow the calendar', () => {
+		expect(durationMonths('2026-05-01', '2027-01-31')).toBe(9);
+		expect(durationMonths('2026-04-15', '2027-01-14')).toBe(9);
+		// 31 January + 1 month is the end of February.
+		expect(durationMonths('2026-01-31', '2026-02-27')).toBe(1);
+		expect(durationMonths('2026-02-01', '2026-02-14')).toBe(0.5);
+		expect(durationMonths('2026-06-01', '2026-06-15')).toBe(0.5);
+		expect(durationMonths('2026-06-01', '2026-05-01')).toBe(0);
+	});
+
+	it('a recipient whose SIREN fails R13 gets the publisher’s own identifier, not FR-RCS', () => {
+		expect(recipientId({ siren: '732829320', dossier: 'HOX-A' }, '360G-x')).toBe('FR-RCS-732829320');
+		expect(recipientId({ siren: '732829321', dossier: 'HOX-A' }, '360G-x')).toBe('360G-x-beneficiaire-HOX-A');
+		expect(recipientId({ siren: '73282932', dossier: 'HOX-A' }, '360G-x')).toBe('360G-x-beneficiaire-HOX-A');
 	});
 });
 

@@ -1,4 +1,4 @@
-/** Rules R1–R21 with their boundaries (programme.md), through the real import and views. */
+/** Rules R1–R22 with their boundaries (programme.md), through the real import and views. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/database';
 import { computeKpis } from '../../src/lib/server/figures/kpis';
@@ -129,6 +129,47 @@ describe('application rules', () => {
 		expect(await flagsOf({ siren: '732829321' })).toContain('R13');
 		expect(await flagsOf({ siren: '73282932' })).toContain('R13');
 		expect(await flagsOf({ siren: 'ABCDEFGHI' })).toContain('R13');
+	});
+});
+
+describe('R22: a SIRET, when given, valid and of the row’s SIREN', () => {
+	it('flags a wrong check digit, another company’s SIRET, a malformed one; loads them all', async () => {
+		expect(await flagsOf({ siren: '732829320', siret: '' })).not.toContain('R22');
+		expect(await flagsOf({ siren: '732829320', siret: '732 829 320 00074' })).not.toContain('R22');
+		expect(await flagsOf({ siren: '732829320', siret: '73282932000075' })).toContain('R22');
+		expect(await flagsOf({ siren: '732829320', siret: '54205118000017' })).toContain('R22');
+		expect(await flagsOf({ siren: '732829320', siret: '7328293200007' })).toContain('R22');
+		expect(await flagsOf({ siren: '732829320', siret: '7328293200007X' })).toContain('R22');
+		// La Poste: the sum of the digits, not Luhn.
+		expect(await flagsOf({ siren: '356000000', siret: '35600000049837' })).not.toContain('R22');
+		expect(await flagsOf({ siren: '356000000', siret: '35600000049838' })).toContain('R22');
+		const row = await db.one<{ detail: string }>(`SELECT detail FROM application_flags WHERE rule = 'R22'`);
+		expect(JSON.parse(row!.detail)).toEqual({ siret: '35600000049838', siren: '356000000' });
+	});
+
+	it('is a warning on load naming row and column, and names each lauréat without a valid SIRET', async () => {
+		const result = await load(db, {
+			candidatures: [
+				application({ numero_dossier: 'HOX-OK', statut: 'laureat', siren: '732829320', siret: '73282932000074' }),
+				application({ numero_dossier: 'HOX-TYPO', statut: 'laureat', raison_sociale: 'Typo SAS', siren: '732829320', siret: '73282932000075' }),
+				application({ numero_dossier: 'HOX-NONE', statut: 'laureat', raison_sociale: 'Sans Siret SA', siren: '542051180', siret: '' }),
+				application({ numero_dossier: 'HOX-OTHER', statut: 'non_retenue', siren: '443061841', siret: '54205118000017' }),
+				application({ numero_dossier: 'HOX-NOTL', statut: 'en_expertise', siren: '443061841', siret: '' })
+			]
+		});
+		expect(result.ok).toBe(true);
+		const siret = result.warnings.filter((w) => w.code === 'siret');
+		expect(siret.map((w) => [w.row, w.column, w.value])).toEqual([
+			[3, 'siret', '73282932000075'],
+			[4, 'siret', ''],
+			[5, 'siret', '54205118000017']
+		]);
+		expect(siret[0]!.message.fr).toMatch(/R22.*clé de contrôle.*HOX-TYPO \(Typo SAS\).*hors du fichier SCDL/s);
+		expect(siret[1]!.message.fr).toMatch(/Lauréat HOX-NONE \(Sans Siret SA\) sans SIRET.*hors du fichier SCDL/s);
+		expect(siret[2]!.message.fr).toMatch(/ne commence pas par le SIREN « 443061841 »/);
+		expect(siret[2]!.message.fr).not.toMatch(/SCDL/);
+		const kpis = await computeKpis(db);
+		expect(kpis.rule_flags.filter((f) => f.rule === 'R22').map((f) => f.dossier)).toEqual(['HOX-OTHER', 'HOX-TYPO']);
 	});
 });
 

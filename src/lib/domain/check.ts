@@ -7,7 +7,7 @@
  */
 import { decodeBytes, isBlankRecord, parseTable, type Encoding } from './csv';
 import { normalizeHeader } from './normalize';
-import type { Delimiter, Expected } from './parsers';
+import { siretOfSiren, siretValid, type Delimiter, type Expected } from './parsers';
 import {
 	COLUMNS,
 	KEYS,
@@ -34,7 +34,8 @@ export type IssueCode =
 	| 'unknown_column'
 	| 'orphan'
 	| 'kind_repeated'
-	| 'truncated';
+	| 'truncated'
+	| 'siret';
 
 export interface ImportIssue {
 	file: string;
@@ -304,6 +305,10 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 				if (result.cuts++ < CUT_WARNINGS) result.warnings.push(cutWarning(file, rowNumber, column, length, String(row[column] ?? '')));
 			}
 		}
+		if (kind === 'candidatures') {
+			const warning = siretWarning(file, row);
+			if (warning) result.warnings.push(warning);
+		}
 	}
 	if (result.cuts > CUT_WARNINGS) result.warnings.push(cutSummary(file, result.cuts - CUT_WARNINGS));
 	onProgress?.({ phase: 'done', done: total, total });
@@ -316,6 +321,41 @@ export function checkExport(file: string, bytes: Uint8Array, options: CheckOptio
 		);
 	}
 	return result;
+}
+
+/**
+ * Rule R22 on load: a `siret` that fails the check, or does not start with the row's `siren`,
+ * is a warning naming row and column (the row is loaded, and flagged R22); a lauréat without a
+ * valid SIRET is a warning naming it, for it will be left out of the SCDL open-data file.
+ */
+function siretWarning(file: string, row: ParsedRow): ImportIssue | null {
+	const siret = typeof row.siret === 'string' && row.siret !== '' ? row.siret : null;
+	const siren = String(row.siren ?? '');
+	const laureat = row.statut === 'laureat';
+	const who = `${String(row.numero_dossier)} (${String(row.raison_sociale ?? '')})`;
+	const scdl = laureat
+		? {
+				fr: ` Lauréat ${who} : il restera hors du fichier SCDL « subventions » tant que son SIRET n’est pas valide.`,
+				en: ` Winner ${who}: it stays out of the SCDL « subventions » file until its SIRET is valid.`
+			}
+		: { fr: '', en: '' };
+	if (siret !== null) {
+		if (siretOfSiren(siret, siren)) return null;
+		const why = !/^\d{14}$/.test(siret)
+			? { fr: 'il n’a pas 14 chiffres', en: 'it does not have 14 digits' }
+			: !siretValid(siret)
+				? { fr: 'sa clé de contrôle (Luhn) est fausse', en: 'its check digit (Luhn) is wrong' }
+				: { fr: `il ne commence pas par le SIREN « ${siren} » de la ligne`, en: `it does not start with the row's SIREN "${siren}"` };
+		return issue(file, 'siret', {
+			fr: `SIRET invalide (règle R22) : ${why.fr}. La ligne est chargée et signalée ; corrigez le SIRET dans la plateforme.${scdl.fr}`,
+			en: `Invalid SIRET (rule R22): ${why.en}. The row is loaded and flagged; correct the SIRET in the platform.${scdl.en}`
+		}, { row: row.__row, column: 'siret', value: siret });
+	}
+	if (!laureat) return null;
+	return issue(file, 'siret', {
+		fr: `Lauréat ${who} sans SIRET : il restera hors du fichier SCDL « subventions », qui exige l’identifiant du bénéficiaire ; renseignez son SIRET dans la plateforme.`,
+		en: `Winner ${who} has no SIRET: it stays out of the SCDL « subventions » file, which requires the beneficiary's identifier; fill in its SIRET in the platform.`
+	}, { row: row.__row, column: 'siret', value: '' });
 }
 
 /** Files given together: at most one per kind (an export is a full snapshot). */

@@ -408,11 +408,12 @@ export function parseSiren(raw: string): Parsed<string> {
 	return ok(raw.replace(GROUP_SPACES, ''));
 }
 
-/** SIRET: 14 digits once spaces are removed. */
+/**
+ * SIRET as given, spaces removed. Its validity (14 digits, Luhn, starting with the SIREN) is
+ * rule R22, a flag and a warning on load, not a refusal: real exports carry typos.
+ */
 export function parseSiret(raw: string): Parsed<string> {
-	const v = raw.replace(GROUP_SPACES, '');
-	if (!/^\d{14}$/.test(v)) return fail('un SIRET de 14 chiffres', 'a 14-digit SIRET');
-	return ok(v);
+	return ok(raw.replace(GROUP_SPACES, ''));
 }
 
 /** French postal code: five digits (a four-digit code lost its leading zero in Excel). */
@@ -440,6 +441,30 @@ export function luhnValid(digits: string): boolean {
 
 export function sirenValid(siren: string): boolean {
 	return /^\d{9}$/.test(siren) && luhnValid(siren);
+}
+
+/** La Poste's SIREN: its establishments' SIRETs do not follow Luhn (see `siretValid`). */
+export const LA_POSTE_SIREN = '356000000';
+/** La Poste's head office, whose SIRET does follow Luhn. */
+const LA_POSTE_HEAD_OFFICE = '35600000000048';
+
+/**
+ * A SIRET as the SCDL's `french-siret-value` check (Validata, python-stdnum) accepts it: 14
+ * digits passing the Luhn check — except La Poste's establishments (SIREN 356000000, head
+ * office aside), whose digits must add up to a multiple of 5 — and a SIREN part passing Luhn.
+ */
+export function siretValid(siret: string): boolean {
+	if (!/^\d{14}$/.test(siret)) return false;
+	const checksum =
+		siret.startsWith(LA_POSTE_SIREN) && siret !== LA_POSTE_HEAD_OFFICE
+			? [...siret].reduce((s, d) => s + Number(d), 0) % 5 === 0
+			: luhnValid(siret);
+	return checksum && luhnValid(siret.slice(0, 9));
+}
+
+/** Rule R22: a valid SIRET of the company whose SIREN is given (it starts with it). */
+export function siretOfSiren(siret: string, siren: string): boolean {
+	return siretValid(siret) && siret.slice(0, 9) === siren;
 }
 
 /** A decimal number within bounds (e.g. an expert score 0–20). */

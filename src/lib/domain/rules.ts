@@ -37,7 +37,18 @@ export const RULES: readonly RuleDef[] = [
 	{ id: 'R18', scope: 'agreement', fr: 'Aide accordée au plus égale à l’aide demandée', en: 'Grant at most the aid requested', source: 'l’aide accordée répond à l’aide demandée (convention et candidature)', fix: { fr: 'Ramener l’aide de la convention à l’aide demandée (avenant), ou faire déposer une demande rectifiée.', en: 'Bring the agreement’s grant down to the aid requested (amendment), or have a corrected request filed.' } },
 	{ id: 'R19', scope: 'agreement', fr: 'Convention de 9 mois : entre 259 et 289 jours de la date de début à la date de fin', en: 'Agreement of 9 months: 259 to 289 days from start to end date', source: '« Durée du projet : 9 mois »', fix: { fr: 'Corriger les dates de début ou de fin de la convention, ou documenter la prolongation accordée.', en: 'Correct the agreement’s start or end date, or document the extension granted.' } },
 	{ id: 'R20', scope: 'agreement', fr: 'De minimis sur l’aide accordée : aides reçues sur 3 exercices + aide accordée ≤ 300 000 €', en: 'De minimis on the grant: aid received over 3 fiscal years + grant ≤ €300,000', source: '« plafond … 300 000 euros sur 3 ans »', fix: { fr: 'Réduire l’aide de la convention pour rester sous 300 000 € d’aides de minimis sur 3 ans.', en: 'Reduce the agreement’s grant to stay under €300,000 of de minimis aid over 3 years.' } },
-	{ id: 'R21', scope: 'agreement', fr: 'Début de la convention au plus tôt le lendemain du dépôt du dossier', en: 'Agreement starts no earlier than the day after filing', source: '« la date d’éligibilité des dépenses correspond au lendemain de la date de réception du dossier complet »', fix: { fr: 'Reporter la date de début au lendemain du dépôt : les dépenses antérieures ne sont pas éligibles (effet incitatif).', en: 'Move the start date to the day after filing: earlier expenses are not eligible (incentive effect).' } }
+	{ id: 'R21', scope: 'agreement', fr: 'Début de la convention au plus tôt le lendemain du dépôt du dossier', en: 'Agreement starts no earlier than the day after filing', source: '« la date d’éligibilité des dépenses correspond au lendemain de la date de réception du dossier complet »', fix: { fr: 'Reporter la date de début au lendemain du dépôt : les dépenses antérieures ne sont pas éligibles (effet incitatif).', en: 'Move the start date to the day after filing: earlier expenses are not eligible (incentive effect).' } },
+	{
+		id: 'R22',
+		scope: 'application',
+		fr: 'SIRET, s’il est donné : 14 chiffres, clé de Luhn valide (La Poste, 356000000… : somme des chiffres multiple de 5) et commençant par le SIREN',
+		en: 'SIRET, when given: 14 digits, passing the Luhn check (La Poste, 356000000…: digit sum a multiple of 5) and starting with the SIREN',
+		source: 'identité de l’entreprise (SCDL « french-siret-value »)',
+		fix: {
+			fr: 'Corrigez le SIRET (ou le SIREN) dans la plateforme de candidature — l’avis de situation Sirene de l’entreprise le donne — puis rechargez l’export : tant qu’il n’est pas valide, le lauréat reste hors du fichier SCDL.',
+			en: 'Correct the SIRET (or the SIREN) in the application platform — the company’s Sirene record gives it — then load the export again: until it is valid, the winner stays out of the SCDL file.'
+		}
+	}
 ];
 
 export const RULE_IDS = RULES.map((r) => r.id);

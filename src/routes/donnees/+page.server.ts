@@ -1,4 +1,4 @@
-import { openPublic, PROJECT_CSV_COLUMNS, SCDL_COLUMNS } from '$lib/server/public/kit';
+import { openPublic, PROJECT_CSV_COLUMNS, SCDL_COLUMNS, scdlHeldOut } from '$lib/server/public/kit';
 import type { PageServerLoad } from './$types';
 
 export const csr = false;
@@ -10,6 +10,8 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		updatedAt: await pub.updatedAt(),
 		projects: totals.projects,
+		// Lauréats left out of the SCDL file for want of a valid SIRET (the other files list them).
+		scdlHeldOut: scdlHeldOut(await pub.projects()).length,
 		awardingBody: { name: body.name, siret: body.siret, configured: body.problem === null },
 		projectColumns: [...PROJECT_CSV_COLUMNS],
 		scdlColumns: [...SCDL_COLUMNS]

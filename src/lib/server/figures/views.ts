@@ -154,7 +154,21 @@ export const VIEWS: string[] = [
 	`CREATE OR REPLACE MACRO luhn9(n) AS (
 			${[0, 2, 4, 6, 8].map((p) => `(n // ${10 ** p}) % 10`).join(' + ')} +
 			${[1, 3, 5, 7].map((p) => `((n // ${10 ** p}) % 10) * 2 - CASE WHEN (n // ${10 ** p}) % 10 > 4 THEN 9 ELSE 0 END`).join(' + ')}
-		) % 10 = 0`
+		) % 10 = 0`,
+
+	// Rule R22: a fourteen-digit SIRET (read once as a BIGINT) as the SCDL's french-siret-value
+	// check accepts it (parsers.ts siretValid): Luhn over the 14 digits — for La Poste's
+	// establishments (SIREN 356000000, head office aside) the digits' sum a multiple of 5 instead —
+	// and its SIREN part passing Luhn.
+	`CREATE OR REPLACE MACRO siret14_ok(n) AS (
+			CASE WHEN n // 100000 = 356000000 AND n <> 35600000000048
+				THEN (${Array.from({ length: 14 }, (_, p) => `(n // ${10 ** p}) % 10`).join(' + ')}) % 5 = 0
+				ELSE (
+					${[0, 2, 4, 6, 8, 10, 12].map((p) => `(n // ${10 ** p}) % 10`).join(' + ')} +
+					${[1, 3, 5, 7, 9, 11, 13].map((p) => `((n // ${10 ** p}) % 10) * 2 - CASE WHEN (n // ${10 ** p}) % 10 > 4 THEN 9 ELSE 0 END`).join(' + ')}
+				) % 10 = 0
+			END AND luhn9(n // 100000)
+		)`
 ];
 
 /**
@@ -192,6 +206,11 @@ function ruleChecks(from: string, keys: string[], checks: [rule: string, failed:
 		.join('\n\t\tUNION ALL ');
 }
 
+/** Rule R22, per application: a `siret`, when given, valid (siret14_ok) and starting with the `siren`. */
+const R22_SELECT = `SELECT numero_dossier, 'R22' AS rule, to_json({siret: siret, siren: siren})::VARCHAR AS detail FROM applications
+			WHERE siret IS NOT NULL AND NOT coalesce(
+				regexp_full_match(siret, '[0-9]{14}') AND left(siret, 9) = siren AND siret14_ok(TRY_CAST(siret AS BIGINT)), false)`;
+
 /**
  * The building blocks of the figures that cost the most to compute (the latest reports, the
  * agreements with their money, the funded projects, the applications' bricks one row each,
@@ -207,11 +226,11 @@ export const DERIVED: readonly { name: string; select: string }[] = [
 	{ name: 'funded_projects', select: fundedProjectsSelect() },
 	{ name: 'application_bricks', select: applicationBricksSelect('applications') },
 
-	// Rules R1–R13, per application, with the values that triggered each flag.
+	// Rules R1–R13 and R22, per application, with the values that triggered each flag.
 	{
 		name: 'application_flags',
 		// (siren_digits: the SIREN as a number when it is nine digits, read once for R13.)
-		select: ruleChecks(`(SELECT *, CASE WHEN regexp_full_match(siren, '[0-9]{9}') THEN TRY_CAST(siren AS INTEGER) END AS siren_digits FROM applications)`, ['numero_dossier'], [
+		select: `${ruleChecks(`(SELECT *, CASE WHEN regexp_full_match(siren, '[0-9]{9}') THEN TRY_CAST(siren AS INTEGER) END AS siren_digits FROM applications)`, ['numero_dossier'], [
 			['R1', `assiette_eligible < ${MIN_ELIGIBLE_BASE_EUR}`,
 				`{assiette_eligible: assiette_eligible, minimum: ${MIN_ELIGIBLE_BASE_EUR}}`],
 			['R2', `aide_demandee > least(assiette_eligible * ${AID_RATE}, ${MAX_AID_EUR})`,
@@ -238,7 +257,8 @@ export const DERIVED: readonly { name: string; select: string }[] = [
 				`{attenuation: dnsh_attenuation, adaptation: dnsh_adaptation, eau: dnsh_eau, economie_circulaire: dnsh_economie_circulaire, pollution: dnsh_pollution, biodiversite: dnsh_biodiversite}`],
 			['R13', `siren_digits IS NULL OR NOT luhn9(siren_digits)`,
 				`{siren: siren}`]
-		])
+		])}
+		UNION ALL ${R22_SELECT}`
 	},
 
 	// Rules R14–R16 and R18–R21, per agreement. R18, R20 and R21 read the agreement's application:

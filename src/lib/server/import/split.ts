@@ -305,18 +305,22 @@ function join(headAnswer: Checked, answer: Checked, plan: Plan, headWorker: Half
 	// else the whole file's guess can differ, unless there is no \r at all.)
 	if (lh.linebreak !== lt.linebreak || (lh.chars < GUESS_CHARS && plan.bytes.includes(0x0d))) return null;
 	if (!(lh.linebreak === '\n' || (lh.linebreak === '\r\n' && plan.crlf))) return null;
-	// Both halves hold rows, and the same warnings but for the cut texts (those of the shared
-	// header: unknown columns).
+	// Both halves hold rows, and the same warnings of the shared header (unknown columns); the
+	// warnings of rows (a cut text, a SIRET: rule R22) are each half's own.
 	const isCut = (w: ImportIssue) => w.code === 'truncated';
-	const headerWarnings = head.warnings.filter((w) => !isCut(w));
-	if (head.rowCount === 0 || tail.rowCount === 0 || headerWarnings.length !== tail.warnings.filter((w) => !isCut(w)).length) return null;
+	const ofHeader = (c: CheckedExport) => c.warnings.filter((w) => w.category === 'structure');
+	const headerWarnings = ofHeader(head);
+	if (head.rowCount === 0 || tail.rowCount === 0 || headerWarnings.length !== ofHeader(tail).length) return null;
 	// The second half's records count from its copy of the header: in the file, they follow the
 	// first half's records but its last, the empty one after the cut's line break.
 	const rowOffset = lh.parsed - 2;
 	// The cut texts, as one check of the whole file lists them: the first CUT_WARNINGS, then a count of the rest.
 	const cuts = head.cuts + tail.cuts;
-	const cutRows = [...head.warnings.filter((w) => isCut(w) && w.row !== null), ...tail.warnings.filter((w) => isCut(w) && w.row !== null).map((w) => ({ ...w, row: w.row! + rowOffset }))];
-	const warnings = [...headerWarnings, ...cutRows.slice(0, CUT_WARNINGS), ...(cuts > CUT_WARNINGS ? [cutSummary(head.file, cuts - CUT_WARNINGS)] : [])];
+	const ofRows = (c: CheckedExport) => c.warnings.filter((w) => w.category !== 'structure' && w.row !== null);
+	const rowWarnings = [...ofRows(head), ...ofRows(tail).map((w) => ({ ...w, row: w.row! + rowOffset }))];
+	let cutsShown = 0;
+	const shown = rowWarnings.filter((w) => !isCut(w) || cutsShown++ < CUT_WARNINGS);
+	const warnings = [...headerWarnings, ...shown, ...(cuts > CUT_WARNINGS ? [cutSummary(head.file, cuts - CUT_WARNINGS)] : [])];
 	// (A duplicate across the halves: the whole file's check says where.)
 	const keys = head.keys;
 	for (const [key, row] of tail.keys) {

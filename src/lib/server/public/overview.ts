@@ -54,8 +54,12 @@ export interface PublicOverview {
 	exact: { committedEur: string; paidEur: string; toPayEur: string; remainingEur: string; releasedEur: string };
 	/** How the programme's agreements split between the list and what it cannot show (one-line reconciliations). */
 	reconciliation: FundingReconciliation;
-	jobs: { forecast: number; created: number };
-	revenue: { forecastEur: number; generatedEur: number };
+	/**
+	 * Declared jobs and revenue of the funded projects, summed (never per company): null when
+	 * built from fewer than 3 companies (statistical secrecy).
+	 */
+	jobs: { forecast: number | null; created: number | null };
+	revenue: { forecastEur: number | null; generatedEur: number | null };
 	openSource: { background: number; foregroundCommitted: number; published: number };
 	regions: RegionRow[];
 	bricks: BrickRow[];
@@ -198,6 +202,15 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 		{ totalPublished: true }
 	);
 	const published = await publishedTotals(db);
+	// How many companies each programme sum of declared jobs and revenue is built from.
+	const contributors = await db.one<{ forecast: number; achieved: number }>(
+		`SELECT count(DISTINCT numero_dossier) FILTER (WHERE has_application)::INTEGER AS forecast,
+			count(DISTINCT numero_dossier) FILTER (WHERE has_application AND date_dernier_rapport IS NOT NULL)::INTEGER AS achieved
+		FROM funded_projects`
+	);
+	const shown = (companies: number) => companies === 0 || !suppressCounts([{ key: 'all', count: companies }], { totalPublished: false })[0]!.suppressed;
+	const forecastShown = shown(Number(contributors?.forecast ?? 0));
+	const achievedShown = shown(Number(contributors?.achieved ?? 0));
 	const rest = await db.one<{ committed: string; paid: string; agreements: number }>(
 		`WITH ${PUBLISHED_CTE}
 		SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed, coalesce(sum(paid_eur), 0)::VARCHAR AS paid,
@@ -228,8 +241,8 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 			fundedProjects: kpis.funding.funded_projects
 		},
 		reconciliation: await fundingReconciliation(db),
-		jobs: kpis.jobs,
-		revenue: { forecastEur: kpis.revenue.forecast_eur, generatedEur: kpis.revenue.generated_eur },
+		jobs: { forecast: forecastShown ? kpis.jobs.forecast : null, created: achievedShown ? kpis.jobs.created : null },
+		revenue: { forecastEur: forecastShown ? kpis.revenue.forecast_eur : null, generatedEur: achievedShown ? kpis.revenue.generated_eur : null },
 		openSource: {
 			background: kpis.open_source.background,
 			foregroundCommitted: kpis.open_source.foreground_committed,
@@ -259,10 +272,11 @@ export interface PublicBrick {
 	figures: {
 		committedEur: string;
 		paidEur: string;
-		jobsForecast: number;
-		jobsCreated: string;
-		revenueForecastEur: string;
-		revenueGeneratedEur: string;
+		/** Declared jobs and revenue, summed: null when the secrecy rule hides them (`totals.forecast`, `totals.achieved`). */
+		jobsForecast: number | null;
+		jobsCreated: string | null;
+		revenueForecastEur: string | null;
+		revenueGeneratedEur: string | null;
 		published: number;
 	};
 	/** The list's own sums (published lauréats naming the brick), for the reconciliation line. */
@@ -277,6 +291,10 @@ export async function publicBrick(db: Database, id: string): Promise<PublicBrick
 	if (!row) return null;
 	const ctes = scopedCtes({ briques: [id] });
 	const { kpis: k, exact } = await computeFigures(db, ctes);
+	// Jobs and revenue are published only as sums that the secrecy rule lets through (projects.ts).
+	const totals = await publishedTotals(db, { brick: id });
+	const forecast = totals.forecast !== null;
+	const achieved = totals.achieved !== null;
 	return {
 		id,
 		name: row.name,
@@ -287,12 +305,12 @@ export async function publicBrick(db: Database, id: string): Promise<PublicBrick
 		figures: {
 			committedEur: exact.committed_eur,
 			paidEur: exact.paid_eur,
-			jobsForecast: k.jobs.forecast,
-			jobsCreated: exact.jobs_created,
-			revenueForecastEur: exact.revenue_forecast_eur,
-			revenueGeneratedEur: exact.revenue_generated_eur,
+			jobsForecast: forecast ? k.jobs.forecast : null,
+			jobsCreated: achieved ? exact.jobs_created : null,
+			revenueForecastEur: forecast ? exact.revenue_forecast_eur : null,
+			revenueGeneratedEur: achieved ? exact.revenue_generated_eur : null,
 			published: k.open_source.published
 		},
-		totals: await publishedTotals(db, { brick: id })
+		totals
 	};
 }

@@ -12,6 +12,7 @@
 import { httpUrl } from '../../safe-url';
 import type { Database } from '../db/database';
 import type { AgreementStatus } from '../../domain/programme';
+import { suppressCounts } from './suppress';
 
 /** Columns of `applications` that may be published, for lauréats only (exports.md §2). */
 export const PUBLIC_APPLICATION_COLUMNS = [
@@ -25,8 +26,6 @@ export const PUBLIC_APPLICATION_COLUMNS = [
 	'resume',
 	'site_web',
 	'briques',
-	'emplois_prevus',
-	'ca_prevu',
 	'background_ouvert',
 	'foreground_ouvert'
 ] as const;
@@ -53,13 +52,18 @@ export const PUBLIC_REPORT_COLUMNS = [
 	'numero_dossier',
 	'type_rapport',
 	'date_rapport',
-	'emplois_crees',
-	'ca_genere',
-	'ca_prevu_3_ans',
 	'depot_code_url',
 	'licence',
 	'publication_effective'
 ] as const;
+
+/**
+ * A company's declared jobs and revenue, forecast (application) and achieved (latest report):
+ * not on the public list (exports.md §2), so never published company by company — only summed
+ * over at least 3 projects, under statistical secrecy (`publishedTotals`). Checked against the
+ * lists above, and against every public file, by the tests.
+ */
+export const AGGREGATE_ONLY_COLUMNS = ['emplois_prevus', 'ca_prevu', 'emplois_crees', 'ca_genere', 'ca_prevu_3_ans'] as const;
 
 /** Never on a public page, for anyone (exports.md §2). Checked against the lists above by the tests. */
 export const NEVER_PUBLIC_COLUMNS = [
@@ -115,10 +119,6 @@ export interface PublicProject {
 	/** http(s) URL only; anything else is dropped. */
 	website: string | null;
 	bricks: string[];
-	/** Beneficiary's own forecasts, from the application. */
-	forecast: { jobs: number; revenueEur: string; revenue3yEur: string | null };
-	/** As declared in the latest report (null before any report). */
-	achieved: { reportDate: string; reportType: string; jobs: string; revenueEur: string } | null;
 	openSource: {
 		background: boolean;
 		foreground: boolean;
@@ -156,15 +156,8 @@ interface ProjectRow {
 	resume: string | null;
 	site_web: string | null;
 	briques: string[] | null;
-	emplois_prevus: number;
-	ca_prevu: string;
 	background_ouvert: boolean;
 	foreground_ouvert: boolean;
-	r_type: string | null;
-	r_date: string | null;
-	r_jobs: string | null;
-	r_revenue: string | null;
-	r_revenue3y: string | null;
 	r_url: string | null;
 	r_licence: string | null;
 	r_published: boolean | null;
@@ -224,11 +217,8 @@ export async function publishedProjects(db: Database, filter: ProjectFilter = {}
 		),
 		report AS (SELECT ${cols('r', PUBLIC_REPORT_COLUMNS)} FROM latest_reports r)
 		SELECT p.numero_dossier, p.releve::INTEGER AS releve, p.raison_sociale, p.siren, p.siret, p.region_name,
-			p.titre_projet, p.resume, p.site_web, p.briques, p.emplois_prevus::INTEGER AS emplois_prevus,
-			p.ca_prevu::VARCHAR AS ca_prevu, p.background_ouvert, p.foreground_ouvert,
-			r.type_rapport AS r_type, strftime(r.date_rapport, '%Y-%m-%d') AS r_date, r.emplois_crees::VARCHAR AS r_jobs,
-			r.ca_genere::VARCHAR AS r_revenue, r.ca_prevu_3_ans::VARCHAR AS r_revenue3y, r.depot_code_url AS r_url,
-			r.licence AS r_licence,
+			p.titre_projet, p.resume, p.site_web, p.briques, p.background_ouvert, p.foreground_ouvert,
+			r.depot_code_url AS r_url, r.licence AS r_licence,
 			coalesce(r.publication_effective, false) AND r.depot_code_url IS NOT NULL AND trim(r.depot_code_url) <> '' AS r_published,
 			m.grant_eur, m.committed_eur, m.paid_eur, m.terminated
 		FROM published p
@@ -282,11 +272,6 @@ export async function publishedProjects(db: Database, filter: ProjectFilter = {}
 		summary: r.resume,
 		website: safeUrl(r.site_web),
 		bricks: r.briques ?? [],
-		forecast: { jobs: Number(r.emplois_prevus), revenueEur: r.ca_prevu, revenue3yEur: r.r_revenue3y },
-		achieved:
-			r.r_date && r.r_type
-				? { reportDate: r.r_date, reportType: r.r_type, jobs: r.r_jobs ?? '0', revenueEur: r.r_revenue ?? '0' }
-				: null,
 		openSource: {
 			background: Boolean(r.background_ouvert),
 			foreground: Boolean(r.foreground_ouvert),
@@ -306,6 +291,18 @@ export async function publishedProject(db: Database, dossier: string): Promise<P
 	return (await publishedProjects(db, { dossier }))[0] ?? null;
 }
 
+/**
+ * Declared jobs and revenue summed over a group of published projects, or null when hidden by
+ * statistical secrecy (fewer than 3 projects in the group, or in the rest of the published
+ * list, which a reader could subtract from the published total).
+ */
+export interface ImpactSums {
+	/** Projects summed (all of the group for forecasts; those with a report for what was achieved). */
+	projects: number;
+	jobs: string;
+	revenueEur: string;
+}
+
 export interface PublishedTotals {
 	/**
 	 * Funded projects in the list: listed projects with at least one agreement not terminated.
@@ -323,10 +320,10 @@ export interface PublishedTotals {
 	paidEur: string;
 	/** Of which the terminated projects: committed = paid. */
 	terminatedPaidEur: string;
-	jobsForecast: number;
-	jobsCreated: string;
-	revenueForecastEur: string;
-	revenueGeneratedEur: string;
+	/** From the applications (forecasts declared) of the funded projects, under secrecy. */
+	forecast: ImpactSums | null;
+	/** From each funded project's latest report (achieved, declared), under secrecy. */
+	achieved: ImpactSums | null;
 	published: number;
 	/** Terminated projects whose latest report gives published code: shown apart, not counted in `published`. */
 	terminatedPublished: number;
@@ -345,37 +342,60 @@ export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 
 			FROM agreements GROUP BY numero_dossier
 		),
 		report AS (SELECT ${cols('r', PUBLIC_REPORT_COLUMNS)} FROM latest_reports r),
-		p AS (SELECT p.* FROM published p ${w})
-		SELECT count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS projects,
-			count(*) FILTER (WHERE m.terminated)::INTEGER AS terminated,
-			count(*)::INTEGER AS listed,
-			coalesce(sum(m.grant_eur), 0)::VARCHAR AS grant_eur,
-			coalesce(sum(m.committed_eur), 0)::VARCHAR AS committed_eur,
-			coalesce(sum(m.paid_eur), 0)::VARCHAR AS paid_eur,
-			coalesce(sum(m.paid_eur) FILTER (WHERE m.terminated), 0)::VARCHAR AS terminated_paid_eur,
-			coalesce(sum(p.emplois_prevus) FILTER (WHERE NOT m.terminated), 0)::INTEGER AS jobs_forecast,
-			coalesce(sum(r.emplois_crees) FILTER (WHERE NOT m.terminated), 0)::VARCHAR AS jobs_created,
-			coalesce(sum(p.ca_prevu) FILTER (WHERE NOT m.terminated), 0)::VARCHAR AS revenue_forecast,
-			coalesce(sum(r.ca_genere) FILTER (WHERE NOT m.terminated), 0)::VARCHAR AS revenue_generated,
-			count(*) FILTER (WHERE NOT m.terminated AND ${isPublished})::INTEGER AS published,
-			count(*) FILTER (WHERE m.terminated AND ${isPublished})::INTEGER AS terminated_published
-		FROM p JOIN money m USING (numero_dossier) LEFT JOIN report r USING (numero_dossier)`,
+		-- The aggregate-only columns, read for sums and nothing else (AGGREGATE_ONLY_COLUMNS).
+		impact AS (SELECT a.numero_dossier, ${cols('a', AGGREGATE_ONLY_COLUMNS.slice(0, 2))} FROM applications a),
+		achieved AS (SELECT r.numero_dossier, ${cols('r', AGGREGATE_ONLY_COLUMNS.slice(2, 4))} FROM latest_reports r),
+		p AS (SELECT p.*, (${w ? w.replace(/^WHERE /, '') : 'true'}) AS in_group FROM published p)
+		SELECT count(*) FILTER (WHERE in_group AND NOT m.terminated)::INTEGER AS projects,
+			count(*) FILTER (WHERE in_group AND m.terminated)::INTEGER AS terminated,
+			count(*) FILTER (WHERE in_group)::INTEGER AS listed,
+			coalesce(sum(m.grant_eur) FILTER (WHERE in_group), 0)::VARCHAR AS grant_eur,
+			coalesce(sum(m.committed_eur) FILTER (WHERE in_group), 0)::VARCHAR AS committed_eur,
+			coalesce(sum(m.paid_eur) FILTER (WHERE in_group), 0)::VARCHAR AS paid_eur,
+			coalesce(sum(m.paid_eur) FILTER (WHERE in_group AND m.terminated), 0)::VARCHAR AS terminated_paid_eur,
+			count(*) FILTER (WHERE in_group AND NOT m.terminated AND ${isPublished})::INTEGER AS published,
+			count(*) FILTER (WHERE in_group AND m.terminated AND ${isPublished})::INTEGER AS terminated_published,
+			coalesce(sum(i.emplois_prevus) FILTER (WHERE in_group AND NOT m.terminated), 0)::VARCHAR AS jobs_forecast,
+			coalesce(sum(i.ca_prevu) FILTER (WHERE in_group AND NOT m.terminated), 0)::VARCHAR AS revenue_forecast,
+			count(*) FILTER (WHERE NOT in_group AND NOT m.terminated)::INTEGER AS rest,
+			count(x.numero_dossier) FILTER (WHERE in_group AND NOT m.terminated)::INTEGER AS reported,
+			count(x.numero_dossier) FILTER (WHERE NOT in_group AND NOT m.terminated)::INTEGER AS rest_reported,
+			coalesce(sum(x.emplois_crees) FILTER (WHERE in_group AND NOT m.terminated), 0)::VARCHAR AS jobs_created,
+			coalesce(sum(x.ca_genere) FILTER (WHERE in_group AND NOT m.terminated), 0)::VARCHAR AS revenue_generated
+		FROM p JOIN money m USING (numero_dossier) LEFT JOIN report r USING (numero_dossier)
+		LEFT JOIN impact i USING (numero_dossier) LEFT JOIN achieved x USING (numero_dossier)`,
 		params as never
 	);
 	const r = row ?? {};
+	const filtered = w !== '';
+	const projects = Number(r.projects ?? 0);
+	const reported = Number(r.reported ?? 0);
 	return {
-		projects: Number(r.projects ?? 0),
+		projects,
 		terminated: Number(r.terminated ?? 0),
 		listed: Number(r.listed ?? 0),
 		grantEur: String(r.grant_eur ?? '0'),
 		committedEur: String(r.committed_eur ?? '0'),
 		paidEur: String(r.paid_eur ?? '0'),
 		terminatedPaidEur: String(r.terminated_paid_eur ?? '0'),
-		jobsForecast: Number(r.jobs_forecast ?? 0),
-		jobsCreated: String(r.jobs_created ?? '0'),
-		revenueForecastEur: String(r.revenue_forecast ?? '0'),
-		revenueGeneratedEur: String(r.revenue_generated ?? '0'),
+		forecast: impactUnderSecrecy(projects, Number(r.rest ?? 0), filtered, { jobs: String(r.jobs_forecast ?? '0'), revenueEur: String(r.revenue_forecast ?? '0') }),
+		achieved: impactUnderSecrecy(reported, Number(r.rest_reported ?? 0), filtered, { jobs: String(r.jobs_created ?? '0'), revenueEur: String(r.revenue_generated ?? '0') }),
 		published: Number(r.published ?? 0),
 		terminatedPublished: Number(r.terminated_published ?? 0)
 	};
+}
+
+/**
+ * Sums of declared jobs and revenue over `projects` companies, under statistical secrecy
+ * (suppress.ts): hidden when built from 1 or 2 companies. For a group of the published list
+ * (a brick, a region, a round), the rest of the list is a second cell of the same table, whose
+ * total (the whole list) is published: hidden when it holds 1 or 2 companies too, since the
+ * group's sum subtracted from the total would give them away.
+ */
+function impactUnderSecrecy(projects: number, rest: number, filtered: boolean, sums: { jobs: string; revenueEur: string }): ImpactSums | null {
+	if (projects === 0) return { projects, jobs: '0', revenueEur: '0' };
+	const cells = filtered
+		? suppressCounts([{ key: 'group', count: projects }, { key: 'rest', count: rest }], { totalPublished: true })
+		: suppressCounts([{ key: 'group', count: projects }], { totalPublished: false });
+	return cells[0]!.suppressed ? null : { projects, ...sums };
 }

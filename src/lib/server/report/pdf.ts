@@ -19,6 +19,7 @@ import { formatDate } from '../../format';
 import { cutText } from '../../domain/schemas';
 import { alignRight, cellText, isNumeric } from './cells';
 import { chartForPdf } from './charts';
+import { EU_EMBLEM_SVG, EU_FUNDING_CAPTION, FRANCE_2030_SVG } from '../../logos';
 import type { Cell, ReportModel, ReportTable, Section } from './model';
 
 type PdfMake = typeof import('pdfmake');
@@ -64,6 +65,15 @@ const TOKEN_PIECE = /[^]{1,40}/gu;
 export function pdfText(s: string): string {
 	const shown = s.length > PDF_TEXT_MAX ? `${cutText(s, PDF_TEXT_MAX - 1)}…` : s;
 	return shown.replace(LONG_TOKEN, (word) => word.match(TOKEN_PIECE)!.join('\u200b')).replace(/\u202f/g, '\u00a0');
+}
+
+/**
+ * An SVG file for pdfmake: the root's `width`/`height` attributes dropped (the France 2030 file
+ * says `height="auto"`, which the SVG renderer cannot size); the viewBox keeps the proportions,
+ * and the document gives the size.
+ */
+export function pdfSvg(svg: string): string {
+	return svg.replace(/<svg\b[^>]*>/, (tag) => tag.replace(/\s(width|height)="[^"]*"/g, ''));
 }
 
 const INK = '#1b2433';
@@ -155,8 +165,14 @@ export function pdfDocument(model: ReportModel): TDocumentDefinitions {
 		{ text: L('Lecture des chiffres', 'How to read the figures'), style: 'h3' },
 		{ ul: model.method.map((m) => pdfText(m)), style: 'method' },
 		{
-			stack: model.mentions.map((m) => ({ text: pdfText(m) })),
-			style: 'mentions',
+			// The funding mentions with their logos (call §3.4.3), as on the page.
+			columns: [
+				{ svg: pdfSvg(FRANCE_2030_SVG), width: 44, height: 44 },
+				{ stack: [{ svg: pdfSvg(EU_EMBLEM_SVG), width: 36, height: 24 }], width: 36, margin: [0, 10, 0, 0] },
+				{ text: pdfText(EU_FUNDING_CAPTION), width: 120, fontSize: 8, bold: true, color: '#003399', margin: [0, 12, 0, 0] },
+				{ stack: model.mentions.map((m) => ({ text: pdfText(m) })), style: 'mentions', width: '*', margin: [0, 8, 0, 0] }
+			],
+			columnGap: 8,
 			margin: [0, 10, 0, 0]
 		},
 		{ toc: { title: { text: L('Sommaire', 'Contents'), style: 'h3' }, numberStyle: { color: MUTED } }, margin: [0, 14, 0, 0] }

@@ -15,7 +15,8 @@ import { cellText } from './cells';
 import { chartForPdf, chartHtml } from './charts';
 import { reportView } from './html';
 import { allTables, type Cell, type ReportModel } from './model';
-import { pdfText as pdfString, renderPdf } from './pdf';
+import { pdfDocument, pdfSvg, pdfText as pdfString, renderPdf } from './pdf';
+import { FRANCE_2030_SVG } from '../../logos';
 import { pdfText } from './pdf-text';
 import { DATE_FORMAT, HEADER_ROW, MONEY_CENTS_FORMAT, MONEY_FORMAT, PERCENT_FORMAT, renderXlsx, sheetNames } from './xlsx';
 import { csvFileNames, renderZip } from './zip';
@@ -194,6 +195,17 @@ describe('PDF', () => {
 			expect(text).toContain(s);
 		}
 		for (const s of SECRETS) expect(text).not.toContain(s);
+	});
+
+	it('carries the France 2030 logo and the EU emblem with its caption beside the mentions', async () => {
+		const doc = JSON.stringify(pdfDocument(model));
+		// The logos' own SVG (the France 2030 file's style classes, the emblem's twelve stars), sized by the document.
+		expect(doc).toContain('logo-france-2030-st0');
+		expect(doc.match(/<polygon /g)?.length).toBeGreaterThanOrEqual(12);
+		expect(pdfSvg(FRANCE_2030_SVG)).not.toMatch(/<svg\b[^>]*\s(width|height)=/);
+		expect(pdfSvg(FRANCE_2030_SVG)).toContain('viewBox="0 0 150 150"');
+		const { joined } = pdfText(await renderPdf(model, { compress: false }));
+		expect(joined.replace(/\s+/g, ' ')).toContain("Financé par l'Union européenne – NextGenerationEU");
 	});
 
 	it('draws the charts as vector SVG that svg-to-pdfkit understands', () => {

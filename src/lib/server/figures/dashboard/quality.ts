@@ -1,7 +1,8 @@
 /**
  * Data quality (admin and auditor): the load history, the warnings of the loads behind the
- * current snapshots (unknown columns, orphans…), the orphans as they stand, and every rule
- * flag with its rule text and the values that triggered it.
+ * current snapshots (unknown columns, orphans…), the orphans as they stand, every rule
+ * flag with its rule text and the values that triggered it, and the lauréats left out of the
+ * SCDL file for want of a valid SIRET.
  */
 import { KIND_LABELS } from '../../../domain/schemas';
 import { RULES, ruleById } from '../../../domain/rules';
@@ -64,6 +65,13 @@ export async function qualityData(ctx: DashboardContext, options: { historyLimit
 		...(r17 ? [{ rule: 'R17', dossier: null, convention: null, detail: JSON.stringify({ engage: totals?.committed, enveloppe: totals?.envelope }), raison_sociale: null, statut: null }] : [])
 	].sort((a, b) => Number(a.rule.slice(1)) - Number(b.rule.slice(1)) || String(a.dossier).localeCompare(String(b.dossier)));
 	const byRule = RULES.map((r) => ({ rule: r.id, scope: r.scope, text: r[ctx.lang], source: r.source, fix: r.fix?.[ctx.lang] ?? '', count: flags.filter((f) => f.rule === r.id).length }));
+	// Lauréats with an agreement (published) but no valid SIRET (missing, or flagged R22): held out of the SCDL file.
+	const withoutSiret = await ctx.db.all<TableRow>(`
+		SELECT a.numero_dossier AS dossier, a.raison_sociale, a.siren, a.siret
+		FROM applications a
+		WHERE a.statut = 'laureat' AND a.numero_dossier IN (SELECT numero_dossier FROM agreements)
+			AND (a.siret IS NULL OR a.numero_dossier IN (SELECT numero_dossier FROM application_flags WHERE rule = 'R22'))
+		ORDER BY a.numero_dossier`);
 
 	const historyTable: TableData = {
 		id: 'historique-des-chargements',
@@ -135,11 +143,22 @@ export async function qualityData(ctx: DashboardContext, options: { historyLimit
 			values: describeDetail(f.detail)
 		}))
 	};
+	const withoutSiretTable: TableData = {
+		id: 'laureats-sans-siret',
+		title: L('Lauréats sans SIRET valide (hors du fichier SCDL)', 'Winners without a valid SIRET (left out of the SCDL file)'),
+		columns: [
+			{ key: 'dossier', label: L('Dossier', 'Application'), href: '/app/candidatures/{dossier}', nowrap: true },
+			{ key: 'raison_sociale', label: L('Entreprise', 'Company') },
+			{ key: 'siren', label: L('SIREN', 'SIREN'), nowrap: true },
+			{ key: 'siret', label: L('SIRET', 'SIRET'), nowrap: true }
+		],
+		rows: withoutSiret
+	};
 	return {
 		totalLoads,
 		byRule,
 		flagCount: flags.length,
-		tables: { history: historyTable, warnings: warningsTable, orphans: orphansTable, flags: flagsTable }
+		tables: { history: historyTable, warnings: warningsTable, orphans: orphansTable, flags: flagsTable, withoutSiret: withoutSiretTable }
 	};
 }
 
