@@ -10,6 +10,8 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		updatedAt: await pub.updatedAt(),
 		projects: totals.projects,
+		terminated: totals.terminated,
+		reconciliation: (await pub.overview()).reconciliation,
 		awardingBody: { name: body.name, siret: body.siret, configured: body.problem === null },
 		projectColumns: [...PROJECT_CSV_COLUMNS],
 		scdlColumns: [...SCDL_COLUMNS]
