@@ -136,7 +136,8 @@ describe('published projects', () => {
 
 	it('sum money exactly in SQL', async () => {
 		const t = await pub.totals();
-		expect(t).toMatchObject({ projects: 3, grantEur: '299999.99', committedEur: '229999.99', paidEur: '159999.99', published: 1 });
+		// Three listed, one of them terminated: not a funded project (nor its jobs or code), its payments counted.
+		expect(t).toMatchObject({ projects: 2, terminated: 1, listed: 3, grantEur: '299999.99', committedEur: '229999.99', paidEur: '159999.99', published: 1 });
 	});
 });
 
@@ -203,7 +204,12 @@ describe('aggregates', () => {
 		expect(o.funding.committedEur).toBe(100000 + 99999.99 + 30000 + 54321);
 		expect(o.unpublishedCommittedEur).toBe('54321.00');
 		expect(o.unpublishedAgreements).toBe(1);
-		expect(o.exact).toEqual({ committedEur: '284320.99', paidEur: '159999.99', toPayEur: '124321.00', remainingEur: '1715679.01' });
+		expect(o.exact).toEqual({ committedEur: '284320.99', paidEur: '159999.99', toPayEur: '124321.00', remainingEur: '1715679.01', releasedEur: '0.00' });
+		// The reconciliation: funded projects = listed + orphans + others, and paid likewise.
+		const rc = o.reconciliation;
+		expect(rc.funded).toBe(o.funding.fundedProjects);
+		expect(rc.funded_listed + rc.funded_orphan + rc.funded_unlisted).toBe(rc.funded);
+		expect(Number(rc.paid_listed_eur) + Number(rc.paid_terminated_eur) + Number(rc.paid_orphan_eur) + Number(rc.paid_unlisted_eur)).toBeCloseTo(Number(rc.paid_eur), 2);
 	});
 
 	it('show bricks outside the catalogue only when a funded project names them', async () => {

@@ -12,6 +12,8 @@ export const load: PageServerLoad = async (event) => {
 		projects: totals.projects,
 		// Lauréats left out of the SCDL file for want of a valid SIRET (the other files list them).
 		scdlHeldOut: scdlHeldOut(await pub.projects()).length,
+		terminated: totals.terminated,
+		reconciliation: (await pub.overview()).reconciliation,
 		awardingBody: { name: body.name, siret: body.siret, configured: body.problem === null },
 		projectColumns: [...PROJECT_CSV_COLUMNS],
 		scdlColumns: [...SCDL_COLUMNS]
