@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/database';
 import { computeKpis } from '../../src/lib/server/figures/kpis';
+import type { DashboardContext } from '../../src/lib/server/figures/dashboard/context';
+import { qualityData } from '../../src/lib/server/figures/dashboard/quality';
 import { agreement, application, load, openTempDb, type RowValues } from './fixtures';
 
 let db: Database;
@@ -155,7 +157,8 @@ describe('R22: a SIRET, when given, valid and of the row’s SIREN', () => {
 				application({ numero_dossier: 'HOX-NONE', statut: 'laureat', raison_sociale: 'Sans Siret SA', siren: '542051180', siret: '' }),
 				application({ numero_dossier: 'HOX-OTHER', statut: 'non_retenue', siren: '443061841', siret: '54205118000017' }),
 				application({ numero_dossier: 'HOX-NOTL', statut: 'en_expertise', siren: '443061841', siret: '' })
-			]
+			],
+			conventions: ['HOX-OK', 'HOX-TYPO', 'HOX-NONE'].map((d, i) => agreement({ numero_convention: `C-${i}`, numero_dossier: d, montant_avance: '', date_avance: '' }))
 		});
 		expect(result.ok).toBe(true);
 		const siret = result.warnings.filter((w) => w.code === 'siret');
@@ -170,6 +173,10 @@ describe('R22: a SIRET, when given, valid and of the row’s SIREN', () => {
 		expect(siret[2]!.message.fr).not.toMatch(/SCDL/);
 		const kpis = await computeKpis(db);
 		expect(kpis.rule_flags.filter((f) => f.rule === 'R22').map((f) => f.dossier)).toEqual(['HOX-OTHER', 'HOX-TYPO']);
+		// The quality page: R22 with its fix-it sentence, and a line per lauréat without a valid SIRET.
+		const quality = await qualityData({ db, lang: 'fr' } as DashboardContext);
+		expect(quality.byRule.find((r) => r.rule === 'R22')).toMatchObject({ count: 2, fix: expect.stringContaining('SCDL') });
+		expect(quality.tables.withoutSiret.rows.map((r) => r.dossier)).toEqual(['HOX-NONE', 'HOX-TYPO']);
 	});
 });
 
