@@ -73,11 +73,12 @@ export const OTHER_BRICKS = 'autres';
 
 /** Applications naming a brick, with secrecy, for the seven bricks and the others. */
 async function brickRows(db: Database, kpiBricks: Record<string, { applications: number }>): Promise<BrickRow[]> {
-	const funded = await db.all<{ brick: string; funded: number; committed: string }>(
+	const funded = await db.all<{ brick: string; funded: number; listed: number; committed: string }>(
 		`WITH ${PUBLISHED_CTE},
 		money AS (${MONEY_CTE}),
 		b AS (SELECT numero_dossier, unnest(briques) AS brick FROM published)
 		SELECT brick, count(DISTINCT numero_dossier) FILTER (WHERE NOT m.terminated)::INTEGER AS funded,
+			count(DISTINCT numero_dossier)::INTEGER AS listed,
 			coalesce(sum(m.committed), 0)::VARCHAR AS committed
 		FROM b JOIN money m USING (numero_dossier) GROUP BY brick`
 	);
@@ -97,12 +98,13 @@ async function brickRows(db: Database, kpiBricks: Record<string, { applications:
 			.filter((b) => !isBrickId(b) && fundedBy.has(b))
 			.sort()
 	];
-	const inputs = ids.map((id) => ({ key: id, count: kpiBricks[id]?.applications ?? 0 }));
-	inputs.push({ key: OTHER_BRICKS, count: Number(others?.n ?? 0) });
+	// Secrecy is on the applications that are not listed (anyone can count the listed ones per brick).
+	const inputs = ids.map((id) => ({ key: id, count: kpiBricks[id]?.applications ?? 0, known: Number(fundedBy.get(id)?.listed ?? 0) }));
+	inputs.push({ key: OTHER_BRICKS, count: Number(others?.n ?? 0), known: 0 });
 	// A brick's applications have no published total (an application names one or two bricks).
+	// Every row is listed, empty ones included: which rows are there must not tell which are empty.
 	const cells = suppressCounts(inputs, { totalPublished: false });
 	return cells
-		.filter((c) => c.key !== OTHER_BRICKS || inputs.at(-1)!.count > 0)
 		.map((c) => ({
 			id: c.key,
 			name: c.key === OTHER_BRICKS ? 'Autres briques' : brickName(c.key),
@@ -123,27 +125,29 @@ async function regionRows(db: Database): Promise<RegionRow[]> {
 		const key = c.region && official.has(c.region) ? c.region : OTHER_REGIONS;
 		byRegion.set(key, (byRegion.get(key) ?? 0) + Number(c.n));
 	}
-	const funded = await db.all<{ region: string | null; funded: number; committed: string }>(
+	const funded = await db.all<{ region: string | null; funded: number; listed: number; committed: string }>(
 		`WITH ${PUBLISHED_CTE},
 		money AS (${MONEY_CTE})
-		SELECT region_name AS region, count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS funded,
+		SELECT region_name AS region, count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS funded, count(*)::INTEGER AS listed,
 			coalesce(sum(m.committed), 0)::VARCHAR AS committed
 		FROM published JOIN money m USING (numero_dossier) GROUP BY region_name`
 	);
-	const fundedBy = new Map<string, { funded: number; committed: string }>();
+	const fundedBy = new Map<string, { funded: number; listed: number; committed: string }>();
 	for (const f of funded) {
 		const key = f.region && official.has(f.region) ? f.region : OTHER_REGIONS;
 		const prev = fundedBy.get(key);
 		// Committed amounts of two unofficial region names are added as decimals (cents).
 		fundedBy.set(key, {
 			funded: (prev?.funded ?? 0) + Number(f.funded),
+			listed: (prev?.listed ?? 0) + Number(f.listed),
 			committed: prev ? addDecimal(prev.committed, f.committed) : f.committed
 		});
 	}
-	const keys = [...REGIONS.map((r) => r.name), OTHER_REGIONS].filter((k) => (byRegion.get(k) ?? 0) > 0);
-	// The applications of all regions add up to the published total: complementary secrecy.
+	// Every region is listed, empty ones included: which rows are there must not tell which are empty.
+	const keys = [...REGIONS.map((r) => r.name), OTHER_REGIONS];
+	// The applications of all regions add up to the published total; the listed projects are known.
 	const cells = suppressCounts(
-		keys.map((k) => ({ key: k, count: byRegion.get(k) ?? 0 })),
+		keys.map((k) => ({ key: k, count: byRegion.get(k) ?? 0, known: fundedBy.get(k)?.listed ?? 0 })),
 		{ totalPublished: true }
 	);
 	return cells
