@@ -38,13 +38,17 @@ export interface DashboardContext {
 }
 
 export async function dashboardContext(event: Pick<RequestEvent, 'url' | 'locals'>, user: User): Promise<DashboardContext> {
-	const filter = parseFilterParams(event.url.searchParams);
+	return contextFor(await getDb(), user, parseFilterParams(event.url.searchParams), event.locals.lang);
+}
+
+/** The context of a reader and filter over a database (dashboardContext without the request). */
+export function contextFor(db: Database, user: User, filter: UrlFilter, lang: Lang): DashboardContext {
 	const orgBricks = consortiumBricks(user);
 	const orgName = user.org && isConsortiumOrg(user.org) ? CONSORTIUM_ORGS[user.org].name : user.org;
 	return {
-		db: await getDb(),
+		db,
 		user,
-		lang: event.locals.lang,
+		lang,
 		filter,
 		scoped: figureScope(user, filter),
 		seesAll: seesEverything(user),
