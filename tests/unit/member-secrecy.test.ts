@@ -15,8 +15,14 @@ import type { User } from '../../src/lib/server/auth/guard';
 import { kpisFor } from '../../src/lib/server/auth/scope';
 import type { Database } from '../../src/lib/server/db/database';
 import { brickData, bricksData } from '../../src/lib/server/figures/dashboard/bricks';
-import { contextFor } from '../../src/lib/server/figures/dashboard/context';
+import { contextFor, filterOptions } from '../../src/lib/server/figures/dashboard/context';
 import { DATASET_PAGES } from '../../src/lib/server/figures/dashboard/datasets';
+import { dnshCharts, dnshData } from '../../src/lib/server/figures/dashboard/dnsh';
+import { fundingCharts, fundingData } from '../../src/lib/server/figures/dashboard/funding';
+import { geographyCharts, geographyData } from '../../src/lib/server/figures/dashboard/geography';
+import { impactCharts, impactData } from '../../src/lib/server/figures/dashboard/impact';
+import { openSourceCharts, openSourceData } from '../../src/lib/server/figures/dashboard/opensource';
+import { applicationsList, listParams } from '../../src/lib/server/figures/dashboard/applications';
 import { overviewCharts, overviewData } from '../../src/lib/server/figures/dashboard/overview';
 import type { UrlFilter } from '../../src/lib/filter-params';
 import { memberApplications } from '../../src/lib/server/figures/member-secrecy';
@@ -85,9 +91,24 @@ async function memberView(db: Database, filter: UrlFilter): Promise<unknown> {
 				out[`${lang}/${key}/${rest.join('/')}`] = tables;
 			}
 		}
+		out[`${lang}/filterOptions`] = await filterOptions(ctx);
 		const { freshness: _f, tables: { freshness: _t, ...tables }, ...overview } = await overviewData(ctx);
 		const charts = overviewCharts(await overviewData(ctx), lang);
 		out[`${lang}/overview`] = { ...overview, tables, charts };
+		// Each page's whole data (not only its tables) and its rendered charts.
+		const funding = await fundingData(ctx);
+		const dnsh = await dnshData(ctx);
+		const geography = await geographyData(ctx);
+		const impact = await impactData(ctx);
+		const openSource = await openSourceData(ctx);
+		out[`${lang}/pages`] = {
+			funding: [funding, fundingCharts(funding, lang)],
+			dnsh: [dnsh, dnshCharts(dnsh, lang)],
+			geography: [geography, geographyCharts(geography, lang)],
+			impact: [impact, impactCharts(impact, lang)],
+			openSource: [openSource, openSourceCharts(openSource, lang)],
+			list: await applicationsList(ctx, listParams(new URL('http://localhost/app/candidatures')))
+		};
 		out[`${lang}/bricks`] = await bricksData(ctx);
 		out[`${lang}/brick/slapos`] = await brickData(ctx, 'slapos');
 	}

@@ -94,11 +94,16 @@ export async function filterOptions(ctx: DashboardContext): Promise<FilterOption
 	const regionsFound = new Set(found.filter((r) => r.kind === 'region').map((r) => r.v));
 	const known = REGIONS.map((r) => r.name).filter((n) => regionsFound.has(n));
 	const others = [...regionsFound].filter((n) => !REGIONS.some((r) => r.name === n)).sort((a, b) => a.localeCompare(b, 'fr'));
+	// A consortium member is offered every official region, found or not, and no free-text one:
+	// which regions hold applications is not its business (statistical secrecy, auth/scope.ts).
+	const regions = ctx.orgBricks
+		? REGIONS.map((r) => r.name).sort((a, b) => a.localeCompare(b, 'fr'))
+		: [...known.sort((a, b) => a.localeCompare(b, 'fr')), ...others];
 	return {
 		releve: [1, 2],
 		statut: [...APPLICATION_STATUSES],
 		briques: ctx.orgBricks ? [...ctx.orgBricks] : [...BRICK_IDS, ...otherBricks],
-		region: [...known.sort((a, b) => a.localeCompare(b, 'fr')), ...others]
+		region: regions
 	};
 }
 
