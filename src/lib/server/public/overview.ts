@@ -103,7 +103,18 @@ async function brickRows(db: Database, kpiBricks: Record<string, { applications:
 	inputs.push({ key: OTHER_BRICKS, count: Number(others?.n ?? 0), known: 0 });
 	// A brick's applications have no published total (an application names one or two bricks).
 	// Every row is listed, empty ones included: which rows are there must not tell which are empty.
-	const cells = suppressCounts(inputs, { totalPublished: false });
+	let cells = suppressCounts(inputs, { totalPublished: false });
+	// No total, but a bound: an application names at most two bricks, so the bricks' non-public
+	// counts add up to at most twice the non-public applications (public: applications minus
+	// listed projects). When that bound would cap the hidden part below 3, every brick is hidden.
+	// The check reads only published figures, so it tells a reader nothing more.
+	const bound = await db.one<{ n: number }>(
+		`WITH ${PUBLISHED_CTE} SELECT ((SELECT count(*) FROM applications) - (SELECT count(*) FROM published))::INTEGER AS n`
+	);
+	const shownPart = cells.reduce((sum, c, i) => sum + (c.count === null ? 0 : c.count - (inputs[i]!.known ?? 0)), 0);
+	if (cells.some((c) => c.suppressed) && 2 * Number(bound?.n ?? 0) - shownPart < 3) {
+		cells = cells.map((c) => ({ ...c, count: null, suppressed: true }));
+	}
 	return cells
 		.map((c) => ({
 			id: c.key,
