@@ -135,7 +135,7 @@ describe('an attacker who knows the algorithm', () => {
 				const found = attack(oneTable(k, 8, current(withTotal), withTotal));
 				expect(found.slice(0, 3), `${k} groups`).toEqual([]);
 			}
-		});
+		}, 120_000);
 	}
 
 	it('cannot use a row total against its crossing: margins and a 3 × 2 crossing, counts 0–8, with the grand total', () => {
@@ -157,7 +157,7 @@ describe('an attacker who knows the algorithm', () => {
 			}
 		}
 		expect(attack(publications()).slice(0, 3)).toEqual([]);
-	});
+	}, 300_000);
 
 	it('would break if the margins were protected apart from the crossing (why they are derived)', () => {
 		// Row totals published by the 1-D method, the crossing by the same method, independently.
