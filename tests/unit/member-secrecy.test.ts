@@ -171,3 +171,27 @@ describe('a consortium member', () => {
 		expect(await brickData(ctx, 'slapos')).not.toBeNull();
 	});
 });
+
+describe('the scope cannot be forgotten', () => {
+	it('dashboard code reads the tables of applications only through the scoped CTEs, except where reviewed', async () => {
+		const fs = await import('node:fs');
+		const path = await import('node:path');
+		const files = ['src/lib/server/figures/dashboard', 'src/routes/app', 'src/routes/api'].flatMap(function walk(dir: string): string[] {
+			return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+		});
+		// Reviewed: the filter options (names of bricks and regions, members get a fixed list), the
+		// existence of a brick id, one application's detail (guarded by canSeeApplication), and the
+		// unscoped filter for admins and auditors.
+		const reviewed: Record<string, number> = {
+			'src/lib/server/figures/dashboard/context.ts': 2,
+			'src/lib/server/figures/dashboard/bricks.ts': 2,
+			'src/lib/server/figures/dashboard/applications.ts': 3,
+			'src/lib/server/figures/dashboard/overview.ts': 2
+		};
+		const direct = /FROM (applications|agreements|funded_projects|reports)\b|(computeKpis|scopedCtes|kpisFor)\([^)]*ctx\.filter|ctx\.filter\s*,\s*briques|\.\.\.ctx\.filter/g;
+		for (const file of files) {
+			const found = (fs.readFileSync(file, 'utf8').match(direct) ?? []).length;
+			expect(found, `${file}: a new direct read must use ctx.scoped / ctes(ctx), or be reviewed here`).toBeLessThanOrEqual(reviewed[file] ?? 0);
+		}
+	});
+});
