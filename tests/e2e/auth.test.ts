@@ -249,7 +249,7 @@ test.describe('consortium', () => {
 		expect(res.status()).toBe(403);
 	});
 
-	test('kpis are scoped to the applications naming its bricks', async ({ page }) => {
+	test('kpis are scoped to the lauréats naming its bricks; the other applications under secrecy', async ({ page }) => {
 		await signIn(page, 'admin', '/app/admin/journal');
 		const admin = (await kpis(page)).body;
 		await page.context().clearCookies();
@@ -257,12 +257,17 @@ test.describe('consortium', () => {
 		await signIn(page, 'nexedi', '/app');
 		const nexedi = await kpis(page);
 		expect(nexedi.scope).toBe('consortium:nexedi');
-		// Nexedi's brick is SlapOS: its applications are exactly those naming SlapOS.
-		expect(nexedi.body.applications.total).toBe(admin.bricks.slapos.applications);
-		expect(nexedi.body.bricks.slapos).toEqual(admin.bricks.slapos);
-		expect(nexedi.body.applications.total).toBeLessThan(admin.applications.total);
-		// Same shape; the envelope left stays programme-wide; no rule flags.
-		expect(Object.keys(nexedi.body).sort()).toEqual(Object.keys(admin).sort());
+		// Nexedi's brick is SlapOS: its figures are over the lauréats naming SlapOS only.
+		const laureats = nexedi.body.applications.by_statut.laureat ?? 0;
+		expect(nexedi.body.applications.total).toBe(laureats);
+		expect(nexedi.body.bricks.slapos.applications).toBe(laureats);
+		// The other applications naming SlapOS: one protected table, which adds up when shown.
+		const others = nexedi.body.other_applications;
+		expect(others.available).toBe(true);
+		if (others.total !== null) expect(laureats + others.total).toBe(admin.bricks.slapos.applications);
+		for (const r of others.rows) for (const v of [r.releve1, r.releve2, r.total]) expect(v === null || v === 0 || v > 3, JSON.stringify(r)).toBe(true);
+		// Same shape plus that table; the envelope left stays programme-wide; no rule flags.
+		expect(Object.keys(nexedi.body).sort()).toEqual([...Object.keys(admin), 'other_applications'].sort());
 		expect(nexedi.body.funding.remaining_eur).toBe(admin.funding.remaining_eur);
 		expect(nexedi.body.rule_flags).toEqual([]);
 		await page.context().clearCookies();
@@ -270,8 +275,7 @@ test.describe('consortium', () => {
 		await signIn(page, 'clever', '/app');
 		const clever = await kpis(page);
 		expect(clever.scope).toBe('consortium:clever-cloud');
-		expect(clever.body.applications.total).toBeGreaterThanOrEqual(Math.max(admin.bricks.sozu.applications, admin.bricks.biscuit.applications));
-		expect(clever.body.applications.total).toBeLessThanOrEqual(admin.bricks.sozu.applications + admin.bricks.biscuit.applications);
+		expect(clever.body.applications.total).toBe(clever.body.applications.by_statut.laureat ?? 0);
 		expect(clever.body).not.toEqual(nexedi.body);
 	});
 });

@@ -21,6 +21,7 @@ import { Database } from '../../src/lib/server/db/database';
 import { importExports } from '../../src/lib/server/import/load';
 import { computeKpis, type Kpis } from '../../src/lib/server/figures/kpis';
 import { kpisFor } from '../../src/lib/server/auth/scope';
+import { memberApplications, type MemberApplications } from '../../src/lib/server/figures/member-secrecy';
 import { ACCOUNTS, signIn } from './helpers';
 
 const SAMPLES = process.env.HOX_SAMPLES ?? 'data/samples';
@@ -45,6 +46,8 @@ interface Expected {
 	nexedi: Kpis;
 	/** A lauréat naming SlapOS (visible to Nexedi), and an application Nexedi may not see. */
 	nexediVisible: string[];
+	/** The other applications naming SlapOS, under secrecy. */
+	nexediOthers: MemberApplications;
 	nexediHidden: string;
 	firstDossier: string;
 	confidential: string[];
@@ -79,6 +82,7 @@ test.beforeAll(async () => {
 			round1: await computeKpis(db, { releve: [1] }),
 			nexedi: await kpisFor(db, { role: 'consortium', org: nexedi.org }),
 			nexediVisible: visible.map((r) => r.d),
+			nexediOthers: await memberApplications(db, ['slapos']),
 			nexediHidden: hidden!.d,
 			firstDossier: first!.d,
 			confidential: secrets.map((s) => s.v)
@@ -229,6 +233,9 @@ test.describe('consortium member (Nexedi: SlapOS)', () => {
 	test('figures are scoped like the API', async ({ page }) => {
 		const shown = await overviewFigures(page, '/app');
 		const want = kpiMap(expected.nexedi);
+		// Applications: its lauréats plus the protected table's total (« s », NaN here, when hidden).
+		const others = expected.nexediOthers.total;
+		want['applications.total'] = others === null ? NaN : want['applications.total']! + others;
 		for (const [key, value] of Object.entries(want)) expect(shown[key], key).toBe(value);
 		expect(shown['rule_flags.length']).toBeUndefined();
 		await expect(page.locator('.scope')).toContainText('SlapOS');
@@ -250,6 +257,24 @@ test.describe('consortium member (Nexedi: SlapOS)', () => {
 		}
 		expect((await page.request.get('/app/qualite')).status()).toBe(403);
 		expect((await page.request.get('/app/csv/qualite/signalements.csv')).status()).toBe(403);
+	});
+
+	test('statistical secrecy: a region filter isolates no application; other bricks are the public pages', async ({ page }) => {
+		// The case: one application in Corse, not selected.
+		const csv = await (await page.request.get('/app/csv/vue-ensemble/candidatures-par-statut.csv?region=Corse')).text();
+		const rows = csv.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((l) => l.split(';'));
+		for (const r of rows) for (const cell of r.slice(1)) expect(['0', 's'], r.join(';')).toContain(cell);
+		const dnsh = await (await page.request.get('/app/csv/dnsh/dnsh-objectifs-notes.csv?region=Corse')).text();
+		for (const line of dnsh.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1)) expect(line.split(';').slice(1).every((c) => c === '0' || c === ''), line).toBe(true);
+		await page.goto('/app?region=Corse&statut=non_retenue&releve=1');
+		await expect(page.locator('[data-kpi="funding.requested_eur"]')).toHaveAttribute('data-value', '0');
+		// Another member's brick, and one outside the call: the public page (or its 404), nothing finer.
+		const sozu = await page.request.get('/app/briques/sozu', { maxRedirects: 0 });
+		expect(sozu.status()).toBe(303);
+		expect(sozu.headers()['location']).toBe('/briques/sozu');
+		const xcp = await page.request.get('/app/briques/xcp-ng', { maxRedirects: 0 });
+		expect(xcp.headers()['location']).toBe('/briques/xcp-ng');
+		expect((await page.request.get('/app/csv/briques/sozu/brique-par-region.csv')).status()).toBe(404);
 	});
 
 	test('no confidential field on any page', async ({ page }) => {

@@ -144,7 +144,13 @@ async function openData(page: Page): Promise<Observations> {
 
 	const scdl = csvRows(await html(page, '/donnees/subventions-scdl.csv'));
 	const sh = scdl[0]!;
-	add('subventions-scdl.csv', 'listed.committed_eur', sum(scdl.slice(1).filter((r) => r.length === sh.length).map((r) => r[sh.indexOf('montant')])));
+	// The SCDL file leaves out the lauréats without a valid SIRET (R22; /donnees says so): with them, it is the list.
+	const scdlRows = scdl.slice(1).filter((r) => r.length === sh.length);
+	const inScdl = new Set(scdlRows.map((r) => r[sh.indexOf('referenceDecision')]));
+	const scdlSum = sum(scdlRows.map((r) => r[sh.indexOf('montant')]));
+	const heldOut = sum(rows.filter((r) => !inScdl.has(r[h.indexOf('numero_convention')])).map((r) => r[h.indexOf('montant_engage')]));
+	add('subventions-scdl.csv', 'listed.committed_eur', Math.round((scdlSum + heldOut) * 100) / 100);
+	out.reconciliations.push({ source: 'subventions-scdl.csv', name: 'listed.committed_eur', total: Math.round((scdlSum + heldOut) * 100) / 100, parts: [scdlSum, heldOut] });
 
 	const giving = (await (await page.request.get('/donnees/360giving.json')).json()) as { grants: { amountAwarded: number; amountDisbursed?: number }[] };
 	add('360giving.json', 'listed.committed_eur', sum(giving.grants.map((g) => g.amountAwarded)));

@@ -19,7 +19,7 @@ import { overviewData } from '../../src/lib/server/figures/dashboard/overview';
 import { computeKpis, fundingReconciliation, type Kpis } from '../../src/lib/server/figures/kpis';
 import { importExports } from '../../src/lib/server/import/load';
 import { awardingBody } from '../../src/lib/server/public/config';
-import { projectsCsv, projectsJson, scdlCsv, threeSixtyGiving } from '../../src/lib/server/public/opendata';
+import { projectsCsv, projectsJson, scdlCsv, scdlHeldOut, threeSixtyGiving } from '../../src/lib/server/public/opendata';
 import { publicBrick, publicOverview } from '../../src/lib/server/public/overview';
 import { publishedProjects, publishedTotals } from '../../src/lib/server/public/projects';
 import { buildReport } from '../../src/lib/server/report/build';
@@ -103,7 +103,10 @@ async function observe(db: Database): Promise<{ obs: Observations; kpis: Kpis }>
 	const json = projectsJson(projects, meta) as { projects: { montant_engage: number; montant_verse: number }[] };
 	see('projets-finances.json', 'listed.paid_eur', sum(json.projects.map((p) => p.montant_verse)));
 	const scdl = csvRows(scdlCsv(projects, awardingBody({})));
-	see('subventions-scdl.csv', 'listed.committed_eur', sum(scdl.slice(1).filter((r) => r.length === scdl[0]!.length).map((r) => r[scdl[0]!.indexOf('montant')])));
+	// The SCDL file leaves out the lauréats without a valid SIRET (R22; /donnees says so): with them, it is the list.
+	const scdlSum = sum(scdl.slice(1).filter((r) => r.length === scdl[0]!.length).map((r) => r[scdl[0]!.indexOf('montant')]));
+	const heldOut = sum(scdlHeldOut(projects).map((p) => p.committedEur));
+	reconcile('subventions-scdl.csv', 'listed.committed_eur', sum([scdlSum, heldOut]), [scdlSum, heldOut]);
 	const giving = threeSixtyGiving(projects, awardingBody({}), meta) as { grants: { amountAwarded: number; amountDisbursed?: number }[] };
 	see('360giving.json', 'listed.committed_eur', sum(giving.grants.map((g) => g.amountAwarded)));
 	see('360giving.json', 'listed.paid_eur', sum(giving.grants.map((g) => g.amountDisbursed ?? 0)));

@@ -12,9 +12,12 @@ describe('figureScope', () => {
 		expect(figureScope(admin, { releve: [1] })).toEqual({ releve: [1] });
 		expect(figureScope(auditor)).toEqual({});
 	});
-	it('narrows a consortium member to its bricks, and within them only', () => {
-		expect(figureScope(nexedi)).toEqual({ briques: ['slapos'] });
-		expect(figureScope(clever, { briques: ['sozu', 'slapos'], region: ['Bretagne'] })).toEqual({ briques: ['sozu'], region: ['Bretagne'] });
+	it('narrows a consortium member to the lauréats of its bricks, and within them only', () => {
+		expect(figureScope(nexedi)).toEqual({ briques: ['slapos'], statut: ['laureat'] });
+		expect(figureScope(clever, { briques: ['sozu', 'slapos'], region: ['Bretagne'] })).toEqual({ briques: ['sozu'], region: ['Bretagne'], statut: ['laureat'] });
+		// Asking for other statuses yields nothing (they reach a member only under secrecy, member-secrecy.ts).
+		expect(figureScope(nexedi, { statut: ['non_retenue'] }).statut).toEqual(['\u0000none']);
+		expect(figureScope(nexedi, { statut: ['non_retenue', 'laureat'] }).statut).toEqual(['laureat']);
 		// Asking only for other members' bricks yields nothing rather than everything.
 		expect(figureScope(clever, { briques: ['slapos'] }).briques).toEqual(['-none-']);
 	});

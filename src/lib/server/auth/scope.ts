@@ -28,13 +28,21 @@ export function consortiumBricks(user: ScopeUser): readonly string[] | null {
 }
 
 /**
- * The filter to compute a user's figures with: a consortium member's is narrowed to the
- * applications naming at least one of its bricks (an org without bricks sees nothing);
- * everyone else's is unchanged.
+ * The filter to compute a user's figures with. Everyone else's is unchanged. A consortium
+ * member's is narrowed to the rows it may see in detail (`canSeeApplication`): lauréats naming
+ * at least one of its organisation's bricks (an org without bricks sees nothing).
+ *
+ * This is where statistical secrecy is applied to members (issue 17 §1): every figure of the
+ * dashboard, its CSVs, its charts and the API is computed over this filter, so none of them can
+ * count, sum or average an application that is not one of those lauréats, whatever the filters
+ * combined or subtracted. The other applications reach a member only through
+ * `figures/member-secrecy.ts`, protected by the public method (public/suppress.ts).
  */
 export function figureScope(user: ScopeUser, filter: FigureFilter = {}): FigureFilter {
 	const bricks = consortiumBricks(user);
-	return bricks === null ? filter : intersectBricks(filter, bricks);
+	if (bricks === null) return filter;
+	const statut = filter.statut?.length ? filter.statut.filter((s) => s === 'laureat') : ['laureat'];
+	return { ...intersectBricks(filter, bricks), statut: statut.length ? statut : ['\u0000none'] };
 }
 
 /** True when everything is visible to this user (admin, auditor). */
@@ -66,8 +74,8 @@ export function redactApplication<T extends Record<string, unknown>>(user: Scope
 
 /**
  * The headline figures (exports.md §6 shape) as this user may see them. Admin and auditor:
- * exactly `npm run kpis`. Consortium member: computed over the applications naming at least
- * one of its organisation's bricks (agreements and reports follow their application), except
+ * exactly `npm run kpis`. Consortium member: computed over the lauréats naming at least one of
+ * its organisation's bricks (`figureScope`; agreements and reports follow their application), except
  * `envelope_eur` and `funding.remaining_eur`, which stay programme-wide (the envelope left is
  * one figure for the whole call), and `rule_flags`, left empty (rule checks name dossiers and
  * rest on confidential fields: they are the programme team's and the funder's business).

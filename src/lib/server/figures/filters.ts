@@ -29,8 +29,16 @@ export function applicationPredicate(f: FigureFilter | undefined): string {
 		const valid = f.statut.filter((s) => (APPLICATION_STATUSES as readonly string[]).includes(s));
 		parts.push(valid.length ? `statut IN (${valid.map(sqlString).join(', ')})` : 'false');
 	}
-	if (f.briques?.length) parts.push(`list_has_any(briques, ${sqlList(f.briques)}::VARCHAR[])`);
-	if (f.region?.length) parts.push(`region_name IN (${f.region.map(sqlString).join(', ')})`);
+	// A value with a NUL character matches nothing (`intersectBricks` uses one for "no brick"; DuckDB's parser refuses it).
+	const usable = (values: readonly string[]) => values.filter((v) => !v.includes('\u0000'));
+	if (f.briques?.length) {
+		const b = usable(f.briques);
+		parts.push(b.length ? `list_has_any(briques, ${sqlList(b)}::VARCHAR[])` : 'false');
+	}
+	if (f.region?.length) {
+		const r = usable(f.region);
+		parts.push(r.length ? `region_name IN (${r.map(sqlString).join(', ')})` : 'false');
+	}
 	return parts.length ? parts.map((p) => `(${p})`).join(' AND ') : 'true';
 }
 

@@ -8,7 +8,7 @@ import { computeFigures, fundingReconciliation, programmeFigures, scopedCtes, ty
 import { BRICKS, BRICK_IDS, brickName, isBrickId } from '../../domain/bricks';
 import { APPLICATION_STATUSES, ENVELOPE_EUR, type ApplicationStatus } from '../../domain/programme';
 import { REGIONS } from '../../domain/regions';
-import { PUBLISHED_CTE, publishedTotals, type PublishedTotals } from './projects';
+import { PUBLISHED_CTE, publishedTotals, sumPublishable, type PublishedTotals } from './projects';
 import { suppressCounts, type CountCell } from './suppress';
 
 export interface RoundRow {
@@ -81,11 +81,12 @@ export const OTHER_BRICKS = 'autres';
 
 /** Applications naming a brick, with secrecy, for the seven bricks and the others. */
 async function brickRows(db: Database, kpiBricks: Record<string, { applications: number; funded: number }>): Promise<BrickRow[]> {
-	const funded = await db.all<{ brick: string; listed_funded: number; committed: string }>(
+	const funded = await db.all<{ brick: string; listed_funded: number; listed: number; committed: string }>(
 		`WITH ${PUBLISHED_CTE},
 		money AS (${MONEY_CTE}),
 		b AS (SELECT numero_dossier, unnest(briques) AS brick FROM published)
 		SELECT brick, count(DISTINCT numero_dossier) FILTER (WHERE NOT m.terminated)::INTEGER AS listed_funded,
+			count(DISTINCT numero_dossier)::INTEGER AS listed,
 			coalesce(sum(m.committed), 0)::VARCHAR AS committed
 		FROM b JOIN money m USING (numero_dossier) GROUP BY brick`
 	);
@@ -105,12 +106,24 @@ async function brickRows(db: Database, kpiBricks: Record<string, { applications:
 			.filter((b) => !isBrickId(b) && fundedBy.has(b))
 			.sort()
 	];
-	const inputs = ids.map((id) => ({ key: id, count: kpiBricks[id]?.applications ?? 0 }));
-	inputs.push({ key: OTHER_BRICKS, count: Number(others?.n ?? 0) });
+	// Secrecy is on the applications that are not listed (anyone can count the listed ones per brick).
+	const inputs = ids.map((id) => ({ key: id, count: kpiBricks[id]?.applications ?? 0, known: Number(fundedBy.get(id)?.listed ?? 0) }));
+	inputs.push({ key: OTHER_BRICKS, count: Number(others?.n ?? 0), known: 0 });
 	// A brick's applications have no published total (an application names one or two bricks).
-	const cells = suppressCounts(inputs, { totalPublished: false });
+	// Every row is listed, empty ones included: which rows are there must not tell which are empty.
+	let cells = suppressCounts(inputs, { totalPublished: false });
+	// No total, but a bound: an application names at most two bricks, so the bricks' non-public
+	// counts add up to at most twice the non-public applications (public: applications minus
+	// listed projects). When that bound would cap the hidden part below 3, every brick is hidden.
+	// The check reads only published figures, so it tells a reader nothing more.
+	const bound = await db.one<{ n: number }>(
+		`WITH ${PUBLISHED_CTE} SELECT ((SELECT count(*) FROM applications) - (SELECT count(*) FROM published))::INTEGER AS n`
+	);
+	const shownPart = cells.reduce((sum, c, i) => sum + (c.count === null ? 0 : c.count - (inputs[i]!.known ?? 0)), 0);
+	if (cells.some((c) => c.suppressed) && 2 * Number(bound?.n ?? 0) - shownPart < 3) {
+		cells = cells.map((c) => ({ ...c, count: null, suppressed: true }));
+	}
 	return cells
-		.filter((c) => c.key !== OTHER_BRICKS || inputs.at(-1)!.count > 0)
 		.map((c) => ({
 			id: c.key,
 			name: c.key === OTHER_BRICKS ? 'Autres briques' : brickName(c.key),
@@ -132,27 +145,29 @@ async function regionRows(db: Database): Promise<RegionRow[]> {
 		const key = c.region && official.has(c.region) ? c.region : OTHER_REGIONS;
 		byRegion.set(key, (byRegion.get(key) ?? 0) + Number(c.n));
 	}
-	const funded = await db.all<{ region: string | null; funded: number; committed: string }>(
+	const funded = await db.all<{ region: string | null; funded: number; listed: number; committed: string }>(
 		`WITH ${PUBLISHED_CTE},
 		money AS (${MONEY_CTE})
-		SELECT region_name AS region, count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS funded,
+		SELECT region_name AS region, count(*) FILTER (WHERE NOT m.terminated)::INTEGER AS funded, count(*)::INTEGER AS listed,
 			coalesce(sum(m.committed), 0)::VARCHAR AS committed
 		FROM published JOIN money m USING (numero_dossier) GROUP BY region_name`
 	);
-	const fundedBy = new Map<string, { funded: number; committed: string }>();
+	const fundedBy = new Map<string, { funded: number; listed: number; committed: string }>();
 	for (const f of funded) {
 		const key = f.region && official.has(f.region) ? f.region : OTHER_REGIONS;
 		const prev = fundedBy.get(key);
 		// Committed amounts of two unofficial region names are added as decimals (cents).
 		fundedBy.set(key, {
 			funded: (prev?.funded ?? 0) + Number(f.funded),
+			listed: (prev?.listed ?? 0) + Number(f.listed),
 			committed: prev ? addDecimal(prev.committed, f.committed) : f.committed
 		});
 	}
-	const keys = [...REGIONS.map((r) => r.name), OTHER_REGIONS].filter((k) => (byRegion.get(k) ?? 0) > 0);
-	// The applications of all regions add up to the published total: complementary secrecy.
+	// Every region is listed, empty ones included: which rows are there must not tell which are empty.
+	const keys = [...REGIONS.map((r) => r.name), OTHER_REGIONS];
+	// The applications of all regions add up to the published total; the listed projects are known.
 	const cells = suppressCounts(
-		keys.map((k) => ({ key: k, count: byRegion.get(k) ?? 0 })),
+		keys.map((k) => ({ key: k, count: byRegion.get(k) ?? 0, known: fundedBy.get(k)?.listed ?? 0 })),
 		{ totalPublished: true }
 	);
 	return cells
@@ -208,9 +223,8 @@ export async function publicOverview(db: Database): Promise<PublicOverview> {
 			count(DISTINCT numero_dossier) FILTER (WHERE has_application AND date_dernier_rapport IS NOT NULL)::INTEGER AS achieved
 		FROM funded_projects`
 	);
-	const shown = (companies: number) => companies === 0 || !suppressCounts([{ key: 'all', count: companies }], { totalPublished: false })[0]!.suppressed;
-	const forecastShown = shown(Number(contributors?.forecast ?? 0));
-	const achievedShown = shown(Number(contributors?.achieved ?? 0));
+	const forecastShown = sumPublishable(Number(contributors?.forecast ?? 0));
+	const achievedShown = sumPublishable(Number(contributors?.achieved ?? 0));
 	const rest = await db.one<{ committed: string; paid: string; agreements: number }>(
 		`WITH ${PUBLISHED_CTE}
 		SELECT coalesce(sum(committed_eur), 0)::VARCHAR AS committed, coalesce(sum(paid_eur), 0)::VARCHAR AS paid,

@@ -12,7 +12,6 @@
 import { httpUrl } from '../../safe-url';
 import type { Database } from '../db/database';
 import type { AgreementStatus } from '../../domain/programme';
-import { suppressCounts } from './suppress';
 
 /** Columns of `applications` that may be published, for lauréats only (exports.md §2). */
 export const PUBLIC_APPLICATION_COLUMNS = [
@@ -387,15 +386,23 @@ export async function publishedTotals(db: Database, filter: Omit<ProjectFilter, 
 
 /**
  * Sums of declared jobs and revenue over `projects` companies, under statistical secrecy
- * (suppress.ts): hidden when built from 1 or 2 companies. For a group of the published list
+ * (`sumPublishable`): hidden when built from 1 or 2 companies. For a group of the published list
  * (a brick, a region, a round), the rest of the list is a second cell of the same table, whose
  * total (the whole list) is published: hidden when it holds 1 or 2 companies too, since the
  * group's sum subtracted from the total would give them away.
  */
 function impactUnderSecrecy(projects: number, rest: number, filtered: boolean, sums: { jobs: string; revenueEur: string }): ImpactSums | null {
 	if (projects === 0) return { projects, jobs: '0', revenueEur: '0' };
-	const cells = filtered
-		? suppressCounts([{ key: 'group', count: projects }, { key: 'rest', count: rest }], { totalPublished: true })
-		: suppressCounts([{ key: 'group', count: projects }], { totalPublished: false });
-	return cells[0]!.suppressed ? null : { projects, ...sums };
+	if (!sumPublishable(projects) || (filtered && !sumPublishable(rest))) return null;
+	return { projects, ...sums };
+}
+
+/**
+ * A sum of companies' own declared figures (jobs, revenue) may be published when it is built from
+ * no company or from at least 3. How many companies a sum is built from is public (the funded
+ * projects are), so a hidden sum reveals nothing more; what it protects is one or two companies'
+ * own figures.
+ */
+export function sumPublishable(companies: number): boolean {
+	return companies === 0 || companies >= 3;
 }

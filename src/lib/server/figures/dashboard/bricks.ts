@@ -21,9 +21,13 @@ import { chart, FULL } from './render';
 const L = (fr: string, en: string) => ({ fr, en });
 const list = (ids: readonly string[]) => `[${ids.map(sqlString).join(', ')}]::VARCHAR[]`;
 
-/** The filter of the bricks pages: the reader's, programme-wide (aggregates only). */
+/**
+ * The filter of the bricks pages: the reader's, within its scope (`figureScope`: for a
+ * consortium member, the lauréats naming its bricks; the other applications only through the
+ * protected table of the overview).
+ */
 function aggregateFilter(ctx: DashboardContext): FigureFilter {
-	return ctx.filter;
+	return ctx.scoped;
 }
 
 export async function bricksData(ctx: DashboardContext) {
@@ -213,7 +217,10 @@ export function bricksCharts(d: BricksData, lang: Lang) {
 export async function brickData(ctx: DashboardContext, id: string) {
 	const exists = BRICKS.some((b) => b.id === id) || (await ctx.db.one(`SELECT 1 FROM applications WHERE list_contains(briques, $1) LIMIT 1`, [id]));
 	if (!exists) return null;
-	const filter: FigureFilter = { ...ctx.filter, briques: [id] };
+	// A member sees another organisation's brick (or one outside the call) as the public does: on
+	// the public page (the route sends it there); here, nothing.
+	if (ctx.orgBricks && !ctx.orgBricks.includes(id)) return null;
+	const filter: FigureFilter = ctx.orgBricks ? { ...ctx.scoped, briques: [id] } : { ...ctx.filter, briques: [id] };
 	const kpis = await computeKpis(ctx.db, filter);
 	const w = `WITH ${scopedCtes(filter)}`;
 	const head = await ctx.db.one<Record<string, string | number>>(`${w}

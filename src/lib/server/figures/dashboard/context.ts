@@ -38,13 +38,17 @@ export interface DashboardContext {
 }
 
 export async function dashboardContext(event: Pick<RequestEvent, 'url' | 'locals'>, user: User): Promise<DashboardContext> {
-	const filter = parseFilterParams(event.url.searchParams);
+	return contextFor(await getDb(), user, parseFilterParams(event.url.searchParams), event.locals.lang);
+}
+
+/** The context of a reader and filter over a database (dashboardContext without the request). */
+export function contextFor(db: Database, user: User, filter: UrlFilter, lang: Lang): DashboardContext {
 	const orgBricks = consortiumBricks(user);
 	const orgName = user.org && isConsortiumOrg(user.org) ? CONSORTIUM_ORGS[user.org].name : user.org;
 	return {
-		db: await getDb(),
+		db,
 		user,
-		lang: event.locals.lang,
+		lang,
 		filter,
 		scoped: figureScope(user, filter),
 		seesAll: seesEverything(user),
@@ -90,11 +94,16 @@ export async function filterOptions(ctx: DashboardContext): Promise<FilterOption
 	const regionsFound = new Set(found.filter((r) => r.kind === 'region').map((r) => r.v));
 	const known = REGIONS.map((r) => r.name).filter((n) => regionsFound.has(n));
 	const others = [...regionsFound].filter((n) => !REGIONS.some((r) => r.name === n)).sort((a, b) => a.localeCompare(b, 'fr'));
+	// A consortium member is offered every official region, found or not, and no free-text one:
+	// which regions hold applications is not its business (statistical secrecy, auth/scope.ts).
+	const regions = ctx.orgBricks
+		? REGIONS.map((r) => r.name).sort((a, b) => a.localeCompare(b, 'fr'))
+		: [...known.sort((a, b) => a.localeCompare(b, 'fr')), ...others];
 	return {
 		releve: [1, 2],
 		statut: [...APPLICATION_STATUSES],
 		briques: ctx.orgBricks ? [...ctx.orgBricks] : [...BRICK_IDS, ...otherBricks],
-		region: [...known.sort((a, b) => a.localeCompare(b, 'fr')), ...others]
+		region: regions
 	};
 }
 

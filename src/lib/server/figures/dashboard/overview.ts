@@ -9,6 +9,7 @@ import { kpisFor } from '../../auth/scope';
 import { computeKpis, fundingReconciliation, type FundingReconciliation, type Kpis } from '../kpis';
 import { basisFigures, ctes, scopeKey, type BasisFigures, type DashboardContext } from './context';
 import { memoized } from '../memo';
+import { memberApplications, type MemberApplications } from '../member-secrecy';
 import { barsSpec } from '../../../charts/bars';
 import { envelopeBulletSpec } from '../../../charts/bullet';
 import { COLORS } from '../../../charts/theme';
@@ -34,6 +35,8 @@ export interface OverviewData {
 	flagsByRule: { rule: string; count: number }[];
 	/** How funded projects and money split (programme team only): the one-line reconciliations. */
 	reconciliation: FundingReconciliation | null;
+	/** A consortium member's applications other than lauréats, under statistical secrecy (null for admins and auditors). */
+	memberApplications: MemberApplications | null;
 	tables: Record<'statuts' | 'envelope' | 'impact' | 'openSource' | 'freshness', TableData>;
 }
 
@@ -132,8 +135,28 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 		const r2 = byStatut.find((r) => r.statut === s && Number(r.releve) === 2)?.n ?? 0;
 		return { statut: s, releve1: Number(r1), releve2: Number(r2), total: kpis.applications.by_statut[s] ?? 0 };
 	});
+	const member = ctx.seesAll ? null : await memberApplications(ctx.db, ctx.orgBricks ?? [], ctx.filter);
+	if (member) {
+		// A member's figures are its lauréats' (`figureScope`); the other applications naming its
+		// bricks come from the protected table only, « s » where hidden.
+		const secret = (v: number | null) => (v === null ? 's' : v);
+		const plus = (a: number, b: number | null) => (b === null ? 's' : a + b);
+		const laureat = tables.statuts.rows.find((r) => r.statut === 'laureat')!;
+		tables.statuts.columns = tables.statuts.columns.map((c) => (c.kind === 'int' ? { ...c, kind: 'text' as const, numeric: true } : c));
+		tables.statuts.title = L('Candidatures par statut (secret statistique)', 'Applications by status (statistical secrecy)');
+		tables.statuts.rows = [
+			laureat,
+			...member.rows.map((r) => ({ statut: r.statut, releve1: secret(r.releve1), releve2: secret(r.releve2), total: secret(r.total) }))
+		];
+		tables.statuts.total = {
+			statut: null,
+			releve1: plus(Number(laureat.releve1), member.byRound['1']),
+			releve2: plus(Number(laureat.releve2), member.byRound['2']),
+			total: plus(Number(laureat.total), member.total)
+		};
+	}
 	const reconciliation = ctx.seesAll ? await fundingReconciliation(ctx.db, ctes(ctx)) : null;
-	return { kpis, flagCount: flags.length, basis, freshness, flagsByRule, tables, reconciliation };
+	return { kpis, flagCount: flags.length, basis, freshness, flagsByRule, memberApplications: member, tables, reconciliation };
 }
 
 /** Rendered charts by what they show (they are a function of these figures and the language). */
@@ -141,7 +164,7 @@ const renderedCharts = new Map<string, ReturnType<typeof renderOverviewCharts>>(
 
 export function overviewCharts(d: OverviewData, lang: Lang) {
 	const k = d.kpis;
-	const key = JSON.stringify([lang, k.envelope_eur, k.funding, k.applications.by_statut, k.open_source]);
+	const key = JSON.stringify([lang, k.envelope_eur, k.funding, k.applications.by_statut, k.open_source, d.memberApplications]);
 	let charts = renderedCharts.get(key);
 	if (!charts) {
 		if (renderedCharts.size >= 200) renderedCharts.clear();
@@ -151,8 +174,16 @@ export function overviewCharts(d: OverviewData, lang: Lang) {
 	return structuredClone(charts);
 }
 
+/** Applications per status as a chart may draw them: a member's from its protected table (hidden ones not drawn). */
+function statusCounts(d: OverviewData): Record<string, number | null> {
+	const k = d.kpis;
+	if (!d.memberApplications) return k.applications.by_statut;
+	return Object.fromEntries([['laureat', k.applications.by_statut.laureat ?? 0], ...d.memberApplications.rows.map((r) => [r.statut, r.total])]);
+}
+
 function renderOverviewCharts(d: OverviewData, lang: Lang) {
 	const k = d.kpis;
+	const byStatut = statusCounts(d);
 	const envelope = chart(
 		(width) =>
 			envelopeBulletSpec({ envelope: k.envelope_eur, committed: k.funding.committed_eur, paid: k.funding.paid_eur, requested: k.funding.requested_eur }, { lang, width }),
@@ -166,11 +197,11 @@ function renderOverviewCharts(d: OverviewData, lang: Lang) {
 	const statuses = chart(
 		(width) =>
 			barsSpec(
-				APPLICATION_STATUSES.map((s) => ({ label: APPLICATION_STATUS_LABELS[s][lang], values: { n: k.applications.by_statut[s] ?? 0 } })),
+				APPLICATION_STATUSES.map((s) => ({ label: APPLICATION_STATUS_LABELS[s][lang], values: { n: s in byStatut ? byStatut[s] : 0 } })),
 				{ lang, width, series: [{ id: 'n', label: t(lang, 'Candidatures', 'Applications'), color: COLORS.primary }] }
 			),
 		t(lang, 'Candidatures par statut', 'Applications by status'),
-		APPLICATION_STATUSES.map((s) => `${APPLICATION_STATUS_LABELS[s][lang]} ${formatNumber(k.applications.by_statut[s] ?? 0, lang)}`).join(', ')
+		APPLICATION_STATUSES.map((s) => `${APPLICATION_STATUS_LABELS[s][lang]} ${byStatut[s] === null ? t(lang, 's (secret statistique)', 's (withheld)') : formatNumber(byStatut[s] ?? 0, lang)}`).join(', ')
 	);
 	const openSource = chart(
 		(width) =>
