@@ -4,7 +4,7 @@
  * error is reported. Otherwise each file replaces the current snapshot of its kind, in one
  * transaction. Every attempt is recorded in `loads`.
  */
-import { BIGINT, BOOLEAN, DATE, DECIMAL, INTEGER, LIST, TIMESTAMP, VARCHAR, type DuckDBType } from '@duckdb/node-api';
+import { BIGINT, blobValue, BOOLEAN, DATE, DECIMAL, INTEGER, LIST, TIMESTAMP, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { randomUUID, webcrypto } from 'node:crypto';
 import { crossFileErrors, type ImportIssue, type ParsedRow } from '../../domain/check';
 import { KEYS, type ExportKind } from '../../domain/schemas';
@@ -268,6 +268,8 @@ async function loadChecked(db: Database, inputs: ImportInput[], options: ImportO
 			const kind = f.kind!;
 			f.loadId = await recordLoad(tx, batchId, options, f, 'loaded');
 			await insertRows(tx, kind, f.loadId, checked[i]!.rows, checked[i]!.tail);
+			// The file itself, kept with its snapshot and deleted with it (restore.ts).
+			await tx.run(`INSERT INTO load_files VALUES ($1, $2)`, [f.loadId, blobValue(inputs[i]!.bytes)]);
 			await setCurrentSnapshot(tx, kind, f.loadId);
 		}
 		await refreshDerived(tx);
