@@ -100,3 +100,18 @@ export function rowFilterQuery(f: RowFilter): Record<string, string> {
 export function rowsHref(filter: UrlFilter, rows: Record<string, string | number | null | undefined> = {}): string {
 	return withFilter('/app/candidatures', filter, rows);
 }
+
+/**
+ * The link to the applications behind one cell of a table: the page's filters narrowed to one
+ * round, status, brick or region (`{ statut: ['laureat'] }`), plus row filters. Null when the
+ * page's filter already leaves that value out (nothing is behind the cell).
+ */
+export function narrowedRowsHref(filter: UrlFilter, narrow: Partial<UrlFilter>, rows: Record<string, string | number | null | undefined> = {}): string | null {
+	const f: UrlFilter = { ...filter };
+	for (const [key, values] of Object.entries(narrow) as [keyof UrlFilter, (string | number)[]][]) {
+		const current = filter[key] as (string | number)[] | undefined;
+		if (current?.length && !values.every((v) => current.some((c) => String(c) === String(v)))) return null;
+		(f as Record<string, unknown>)[key] = values;
+	}
+	return rowsHref(f, rows);
+}

@@ -222,3 +222,23 @@ test.describe('without JavaScript', () => {
 		await expect(page.locator('[data-row-filter="regle"]')).toContainText('R3');
 	});
 });
+
+test('each count of a chart’s data table opens its dossiers, as many as it says', async ({ page }) => {
+	await signIn(page, 'admin');
+	let checked = 0;
+	for (const url of ['/app', '/app?releve=2', '/app/financement', '/app/briques', '/app/briques/slapos', '/app/geographie']) {
+		await page.goto(url);
+		const cells = await page.locator('table a[data-rows-count]').evaluateAll((els) =>
+			els.map((e) => ({ href: e.getAttribute('href')!, count: Number(e.getAttribute('data-rows-count')) }))
+		);
+		expect(cells.length, `${url} links its tables' counts`).toBeGreaterThan(0);
+		for (const cell of cells) {
+			expect(cell.href).toMatch(/^\/app\/candidatures\?/);
+			const html = await (await page.request.get(cell.href)).text();
+			const figure = /data-figure-total="(\d+)"/.exec(html);
+			expect(Number(figure?.[1]), `${url} → ${cell.href}`).toBe(cell.count);
+			checked++;
+		}
+	}
+	expect(checked).toBeGreaterThan(40);
+});
