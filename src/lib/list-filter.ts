@@ -53,9 +53,7 @@ const RULE = /^R([1-9]\d?)$/;
  */
 export function parseRowFilter(params: URLSearchParams): RowFilter {
 	const f: RowFilter = {};
-	const rules = values(params, 'regle')
-		.map((v) => v.toUpperCase())
-		.filter((v) => RULE.test(v));
+	const rules = [...new Set(values(params, 'regle').map((v) => v.toUpperCase()))].filter((v) => RULE.test(v));
 	if (rules.length) f.regle = rules.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 	const statuses = new Set<AgreementStatus>();
 	for (const v of values(params, 'convention')) {
