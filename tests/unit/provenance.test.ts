@@ -4,10 +4,11 @@
  * (one thread, and a large file checked in two halves); and the original files, kept in the
  * database with their snapshots, downloaded byte for byte, and deleted with them.
  */
+import { blobValue } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/database';
-import { downloadOriginal, keptFiles, originalFile } from '../../src/lib/server/import/files';
+import { compressOriginal, downloadOriginal, keptFiles, originalFile } from '../../src/lib/server/import/files';
 import { importExports } from '../../src/lib/server/import/load';
 import { restorePrevious, SNAPSHOTS_KEPT } from '../../src/lib/server/import/restore';
 import { checkFile, planSplit } from '../../src/lib/server/import/split';
@@ -106,6 +107,23 @@ describe('the original files', () => {
 		);
 		expect(audit.map((a) => [a.actor, a.target, a.outcome, a.ip])).toEqual([['auditor@example.org', 'Export candidatures été.csv', 'success', '192.0.2.7']]);
 		expect(JSON.parse(audit[0]!.details)).toMatchObject({ load: id, sha256: sha(bytes), bytes: bytes.byteLength });
+	});
+
+	it('are kept compressed, and refused when the stored bytes no longer match the recorded SHA-256', async () => {
+		const db = await freshDb();
+		const bytes = file(50);
+		const id = (await importExports(db, [{ name: 'c.csv', bytes }], { actor: 'test', source: 'cli' })).files[0]!.loadId!;
+		const stored = await db.one<{ c: string; n: number; magic: string }>(
+			`SELECT compression AS c, octet_length(bytes)::INTEGER AS n, hex(bytes[1:2]) AS magic FROM load_files WHERE load_id = $1`,
+			[id]
+		);
+		expect(stored).toEqual({ c: 'gzip', n: expect.any(Number), magic: '1F8B' });
+		expect(stored!.n).toBeLessThan(bytes.byteLength / 3);
+		// Someone changes the kept file: the download is refused, and the attempt recorded.
+		const other = await compressOriginal(file(49));
+		await db.write((tx) => tx.run(`UPDATE load_files SET bytes = $1 WHERE load_id = $2`, [blobValue(other.bytes), id]));
+		expect(await downloadOriginal(db, id, { actor: 'admin@example.org', ip: null })).toEqual({ ok: false, reason: 'altered' });
+		expect(await db.one(`SELECT outcome FROM audit_log WHERE action = 'load.download'`)).toEqual({ outcome: 'error' });
 	});
 
 	it('are not kept for a refused load, nor for a dry run', async () => {

@@ -1,16 +1,39 @@
 /**
  * The original files of the kept snapshots: each loaded file's bytes are stored in the
- * database with its load (`load_files`, written in the load's transaction: load.ts) and
+ * database with its load (`load_files`, gzip-compressed, written in the load's transaction:
+ * load.ts) and
  * deleted with its snapshot's rows (restore.ts, `setCurrentSnapshot`), so the file exists
  * nowhere else on disk and no longer than its rows. Admins and auditors download it
  * (/app/fichiers/[load]); its SHA-256 is the one recorded in `loads` when it was loaded,
  * checked again on every download, and every download is in the audit trail.
  */
+import { blobValue } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { recordAudit } from '../auth/audit';
 import type { Role } from '../auth/guard';
-import type { Database } from '../db/database';
+import type { Database, Transaction } from '../db/database';
 import { getLoad, type LoadRow } from './restore';
+
+const gzip = promisify(zlib.gzip);
+const gunzip = promisify(zlib.gunzip);
+
+/** A file as `load_files` keeps it: gzip at its fastest level (CSV shrinks 4–6×, so the load writes far less). */
+export interface StoredFile {
+	compression: 'gzip';
+	bytes: Uint8Array;
+}
+
+/** Compress a file to keep (on libuv's thread pool: it runs while the file is checked). */
+export async function compressOriginal(bytes: Uint8Array): Promise<StoredFile> {
+	return { compression: 'gzip', bytes: await gzip(bytes, { level: 1 }) };
+}
+
+/** Keep a load's file, in the load's transaction. */
+export async function storeOriginal(tx: Transaction, loadId: number, file: StoredFile): Promise<void> {
+	await tx.run(`INSERT INTO load_files VALUES ($1, $2, $3)`, [loadId, file.compression, blobValue(file.bytes)]);
+}
 
 /** Who may download an original file (never a consortium member: the files hold every applicant). */
 export const FILE_ROLES: readonly Role[] = ['admin', 'auditor'];
@@ -30,8 +53,11 @@ export async function originalFile(db: Database, loadId: number): Promise<Origin
 	let load = await getLoad(db, loadId);
 	if (load?.outcome === 'restored' && load.restoredFrom !== null) load = await getLoad(db, load.restoredFrom);
 	if (!load || load.outcome !== 'loaded') return null;
-	const bytes = await db.blob(`SELECT bytes FROM load_files WHERE load_id = $1`, [load.id]);
-	if (!bytes) return null;
+	const stored = await db.blob(`SELECT bytes FROM load_files WHERE load_id = $1`, [load.id]);
+	const compression = await db.one<{ c: string }>(`SELECT compression AS c FROM load_files WHERE load_id = $1`, [load.id]);
+	if (!stored || !compression) return null;
+	if (compression.c !== 'gzip') throw new Error(`Unknown compression of the file of load ${load.id}: ${compression.c}`);
+	const bytes = new Uint8Array(await gunzip(stored));
 	return { load, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
