@@ -59,7 +59,7 @@ export function allowedRows(ctx: Pick<DashboardContext, 'seesAll'>, rows: RowFil
 
 const inList = (values: readonly string[]) => values.map(sqlString).join(', ');
 
-/** Conditions on an agreement of `agr` (or null when the filter says nothing about agreements). */
+/** Conditions on an agreement of `agr` (none when the filter says nothing about agreements). */
 function agreementConditions(rows: RowFilter): string[] {
 	const parts: string[] = [];
 	if (rows.convention?.length) parts.push(`statut IN (${inList(rows.convention)})`);
@@ -116,7 +116,8 @@ async function unlistedAgreements(ctx: DashboardContext, p: ListParams, rows: Ro
 	return found.map((r) => ({ ...r, rules: r.rules ?? [] }));
 }
 
-export async function applicationsList(ctx: DashboardContext, p: ListParams) {
+/** One page of the list; `counts` false leaves out what only the page shows (the flags of the rules filtered on, the unlisted agreements). */
+export async function applicationsList(ctx: DashboardContext, p: ListParams, counts = true) {
 	const rowFilter = allowedRows(ctx, p.rows);
 	const search = p.q
 		? `AND (a.numero_dossier ILIKE ${sqlString(`%${p.q}%`)} OR a.raison_sociale ILIKE ${sqlString(`%${p.q}%`)} OR a.titre_projet ILIKE ${sqlString(`%${p.q}%`)} OR a.siren = ${sqlString(p.q.replace(/\s/g, ''))})`
@@ -159,7 +160,7 @@ export async function applicationsList(ctx: DashboardContext, p: ListParams) {
 	};
 	// With rule filters: how many flags of those rules the listed dossiers carry (a figure counts flags).
 	const rules = rowFilter.regle?.length ? inList(rowFilter.regle) : null;
-	const flagCount = rules
+	const flagCount = rules && counts
 		? Number(
 				(
 					await ctx.db.one<{ n: number }>(`WITH ${ctes(ctx)}
@@ -175,16 +176,16 @@ export async function applicationsList(ctx: DashboardContext, p: ListParams) {
 		pageCount,
 		inScope: Number(all?.n ?? 0),
 		rowFilter: rowFilterQuery(rowFilter),
-		unlisted: await unlistedAgreements(ctx, p, rowFilter),
+		unlisted: counts ? await unlistedAgreements(ctx, p, rowFilter) : [],
 		flagCount
 	};
 }
 
 /** The whole list as CSV (every page, same sort and search). */
 export async function applicationsCsvTable(ctx: DashboardContext, p: ListParams): Promise<TableData> {
-	const first = await applicationsList(ctx, { ...p, page: 1 });
+	const first = await applicationsList(ctx, { ...p, page: 1 }, false);
 	const rows: TableRow[] = [...first.table.rows];
-	for (let page = 2; page <= first.pageCount; page++) rows.push(...(await applicationsList(ctx, { ...p, page })).table.rows);
+	for (let page = 2; page <= first.pageCount; page++) rows.push(...(await applicationsList(ctx, { ...p, page }, false)).table.rows);
 	return { ...first.table, rows };
 }
 
