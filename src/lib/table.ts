@@ -47,6 +47,11 @@ export interface TableColumn {
 	kind?: ColumnKind;
 	/** A link for the cell, with `{column}` placeholders: `/app/candidatures/{numero_dossier}`. */
 	href?: string;
+	/**
+	 * The key of a row field holding a ready link for the cell (not written in the CSV): the
+	 * applications behind a figure, with the page's filters (list-filter.ts, `rowsHref`).
+	 */
+	rowsLink?: string;
 	/** A short explanation shown under the header (and not in the CSV). */
 	hint?: Label;
 	/** Right-align and tabular figures (default for numeric kinds). */
@@ -143,6 +148,10 @@ export function formatCell(value: TableValue, column: TableColumn, lang: Lang): 
 
 /** The link of a cell, or null when the column has none or a placeholder is empty. */
 export function cellHref(row: TableRow, column: TableColumn): string | null {
+	if (column.rowsLink) {
+		const link = row[column.rowsLink];
+		return typeof link === 'string' && link.startsWith('/') ? link : null;
+	}
 	if (!column.href) return null;
 	let missing = false;
 	const href = column.href.replace(/\{(\w+)\}/g, (_, k: string) => {

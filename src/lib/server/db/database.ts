@@ -4,7 +4,7 @@
  * changes in transactions, so that two writes are never interleaved and readers only ever
  * see committed snapshots.
  */
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBBlobValue, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from './migrations';
@@ -119,6 +119,13 @@ export class Database {
 
 	async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
 		return (await this.all<T>(sql, params))[0];
+	}
+
+	/** The BLOB in the first column of the first row, as its bytes (null when no row, or NULL). */
+	async blob(sql: string, params?: Params): Promise<Uint8Array | null> {
+		const reader = await this.readers[0]!.runAndReadAll(sql, params);
+		const value = reader.getRows()[0]?.[0];
+		return value instanceof DuckDBBlobValue ? value.bytes : null;
 	}
 
 	/**

@@ -99,6 +99,15 @@ export const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 				revoked_at TIMESTAMPTZ
 			)`
 		]
+	},
+	{
+		version: 4,
+		name: 'original files of the kept snapshots',
+		sql: [
+			// The bytes of each loaded file (gzip-compressed), kept with its snapshot and deleted with
+			// it (import/restore.ts, files.ts): an original can be downloaded and checked against loads.sha256.
+			`CREATE TABLE IF NOT EXISTS load_files (load_id BIGINT PRIMARY KEY, compression VARCHAR NOT NULL, bytes BLOB NOT NULL)`
+		]
 	}
 ];
 

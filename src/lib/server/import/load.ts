@@ -13,6 +13,7 @@ import { recordAudit } from '../auth/audit';
 import { refreshDerived } from '../figures/views';
 import { CHUNK_ROWS, snapshotColumns, snapshotValues } from './batch';
 import { columnWriter, fillChunk, packedChunk } from './chunks';
+import { compressOriginal, storeOriginal, type StoredFile } from './files';
 import { columnPacker } from './pack';
 import { splitMinBytes, startCheck, type CheckedTail, type FileCheck, type StartedCheck } from './split';
 import { setCurrentSnapshot, SNAPSHOTS_KEPT } from './restore';
@@ -223,6 +224,9 @@ async function auditImport(tx: Transaction, options: ImportOptions, result: Impo
 export async function importExports(db: Database, inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
 	const batchId = randomUUID();
 	const hashes = Promise.all(inputs.map((input) => sha256Hex(input.bytes)));
+	// The files as they will be kept, compressed off the JavaScript thread while they are checked.
+	const originals = options.dryRun ? null : Promise.all(inputs.map((input) => compressOriginal(input.bytes)));
+	originals?.catch(() => {});
 	const checked: FileCheck[] = [];
 	try {
 		// The large files' second halves go to workers first; then the files checked whole here,
@@ -232,7 +236,7 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 		for (const split of [false, true]) {
 			for (const [i, s] of started.entries()) if (s.split === split) checked[i] = await s.finish();
 		}
-		return await loadChecked(db, inputs, options, batchId, hashes, checked);
+		return await loadChecked(db, inputs, options, batchId, hashes, originals, checked);
 	} finally {
 		// A worker still packing rows that will not be loaded (a refused load) is stopped.
 		for (const c of checked) c?.tail?.cancel();
@@ -240,7 +244,15 @@ export async function importExports(db: Database, inputs: ImportInput[], options
 }
 
 /** The rest of `importExports` once every file is checked: the report, then the load or the recorded refusal. */
-async function loadChecked(db: Database, inputs: ImportInput[], options: ImportOptions, batchId: string, hashes: Promise<string[]>, checked: FileCheck[]): Promise<ImportResult> {
+async function loadChecked(
+	db: Database,
+	inputs: ImportInput[],
+	options: ImportOptions,
+	batchId: string,
+	hashes: Promise<string[]>,
+	originals: Promise<StoredFile[]> | null,
+	checked: FileCheck[]
+): Promise<ImportResult> {
 	const cross = crossFileErrors(checked);
 	const orphans = checked.every((c) => c.errors.length === 0) && cross.length === 0 ? await orphanWarnings(db, checked) : new Map();
 	const sha256 = await hashes;
@@ -261,7 +273,7 @@ async function loadChecked(db: Database, inputs: ImportInput[], options: ImportO
 	const warnings = files.flatMap((f) => f.warnings);
 	const ok = errors.length === 0 && files.length > 0;
 	const result: ImportResult = { ok, dryRun: !!options.dryRun, batchId, files, errors, warnings };
-	if (options.dryRun) return result;
+	if (options.dryRun || !originals) return result;
 
 	if (!ok) {
 		// The refusal is recorded; the data stays exactly as it was.
@@ -271,12 +283,15 @@ async function loadChecked(db: Database, inputs: ImportInput[], options: ImportO
 		});
 		return result;
 	}
+	const stored = await originals;
 	await db.write(async (tx) => {
 		for (let i = 0; i < files.length; i++) {
 			const f = files[i]!;
 			const kind = f.kind!;
 			f.loadId = await recordLoad(tx, batchId, options, f, 'loaded');
 			await insertRows(tx, kind, f.loadId, checked[i]!.rows, checked[i]!.tail);
+			// The file itself, kept with its snapshot and deleted with it (files.ts, restore.ts).
+			await storeOriginal(tx, f.loadId, stored[i]!);
 			await setCurrentSnapshot(tx, kind, f.loadId);
 		}
 		await refreshDerived(tx);

@@ -85,7 +85,10 @@ export async function setCurrentSnapshot(tx: Transaction, kind: ExportKind, load
 	await tx.run(`DELETE FROM current_snapshot WHERE kind = $1`, [kind]);
 	await tx.run(`INSERT INTO current_snapshot VALUES ($1, $2, current_timestamp)`, [kind, loadId]);
 	const kept = keptSnapshots(await readEvents(tx, kind), loadId);
-	await tx.run(`DELETE FROM ${kind}_rows WHERE load_id NOT IN (${kept.map((id) => `${Math.trunc(id)}::BIGINT`).join(', ')})`);
+	const keptList = kept.map((id) => `${Math.trunc(id)}::BIGINT`).join(', ');
+	await tx.run(`DELETE FROM ${kind}_rows WHERE load_id NOT IN (${keptList})`);
+	// The original files go with their snapshots.
+	await tx.run(`DELETE FROM load_files WHERE load_id IN (SELECT load_id FROM loads WHERE kind = $1) AND load_id NOT IN (${keptList})`, [kind]);
 }
 
 /** One row of the load history. */

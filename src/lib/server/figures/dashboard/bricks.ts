@@ -5,6 +5,8 @@
  * programme (with the reader's filters) for every role; only the list of projects on a
  * brick's page is narrowed to what the reader may see in detail.
  */
+import type { UrlFilter } from '../../../filter-params';
+import { narrowedRowsHref } from '../../../list-filter';
 import { barsSpec } from '../../../charts/bars';
 import { matrixSpec } from '../../../charts/matrix';
 import { regionTilesSpec } from '../../../charts/tilemap';
@@ -35,6 +37,10 @@ export async function bricksData(ctx: DashboardContext) {
 	const kpis = await computeKpis(ctx.db, filter);
 	const w = `WITH ${scopedCtes(filter)}`;
 	const known = Object.keys(kpis.bricks);
+	const linked = (id: string) => ctx.orgBricks === null || ctx.orgBricks.includes(id);
+	/** The applications naming a brick behind one count, narrowed further (none behind a zero). */
+	const brickLink = (brick: string, n: unknown, narrow: Partial<UrlFilter>, extra: Record<string, string> = {}) =>
+		linked(brick) && Number(n) > 0 ? narrowedRowsHref(ctx.filter, { briques: [brick], ...narrow }, extra) : null;
 	const uptakeRows: TableRow[] = known.map((id) => {
 		const b = brickById(id);
 		const v = kpis.bricks[id]!;
@@ -44,7 +50,10 @@ export async function bricksData(ctx: DashboardContext) {
 			contributor: b?.contributor ?? (ctx.lang === 'fr' ? 'hors programme' : 'not in the call'),
 			applications: v.applications,
 			funded: v.funded,
-			rate: v.applications ? v.funded / v.applications : null
+			rate: v.applications ? v.funded / v.applications : null,
+			// The applications behind each count (none behind a zero, nor for a consortium member's other bricks: out of their scope).
+			rows_applications: v.applications && linked(id) ? narrowedRowsHref(ctx.filter, { briques: [id] }) : null,
+			rows_funded: v.funded && linked(id) ? narrowedRowsHref(ctx.filter, { briques: [id] }, { convention: 'financee' }) : null
 		};
 	});
 	const fundedCount = kpis.funding.funded_projects;
@@ -85,8 +94,8 @@ export async function bricksData(ctx: DashboardContext) {
 			columns: [
 				{ key: 'name', label: L('Brique', 'Brick'), href: '/app/briques/{id}' },
 				{ key: 'contributor', label: L('Contributeur', 'Contributor') },
-				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
-				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int' },
+				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' },
+				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int', rowsLink: 'rows_funded' },
 				{ key: 'rate', label: L('Taux de financement', 'Funding rate'), kind: 'pct' }
 			],
 			rows: uptakeRows
@@ -119,10 +128,18 @@ export async function bricksData(ctx: DashboardContext) {
 			columns: [
 				{ key: 'brick', label: L('Brique', 'Brick'), kind: 'bricks' },
 				{ key: 'releve', label: L('Relève', 'Round') },
-				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
-				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int' }
+				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' },
+				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int', rowsLink: 'rows_funded' }
 			],
-			rows: byRound.map((r) => ({ ...r, releve: String(r.releve) }))
+			rows: byRound.map((r) => {
+				const round = Number(r.releve) === 1 || Number(r.releve) === 2 ? [Number(r.releve) as 1 | 2] : null;
+				return {
+					...r,
+					releve: String(r.releve),
+					rows_applications: round && brickLink(r.brick, r.applications, { releve: round }),
+					rows_funded: round && brickLink(r.brick, r.funded, { releve: round }, { convention: 'financee' })
+				};
+			})
 		},
 		regions: {
 			id: 'briques-par-region',
@@ -130,10 +147,14 @@ export async function bricksData(ctx: DashboardContext) {
 			columns: [
 				{ key: 'brick', label: L('Brique', 'Brick'), kind: 'bricks' },
 				{ key: 'region', label: L('Région', 'Region') },
-				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
-				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int' }
+				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' },
+				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int', rowsLink: 'rows_funded' }
 			],
-			rows: byRegion.map((r) => ({ ...r }))
+			rows: byRegion.map((r) => ({
+				...r,
+				rows_applications: r.region === null ? null : brickLink(r.brick, r.applications, { region: [r.region] }),
+				rows_funded: r.region === null ? null : brickLink(r.brick, r.funded, { region: [r.region] }, { convention: 'financee' })
+			}))
 		}
 	} satisfies Record<string, TableData>;
 	return {
@@ -249,35 +270,52 @@ export async function brickData(ctx: DashboardContext, id: string) {
 		FROM fp f JOIN applications ap USING (numero_dossier)
 		WHERE ${detailPredicate(ctx, 'ap')}
 		ORDER BY ap.releve, f.numero_dossier`);
+	// The applications behind each count (none behind a zero, nor for a consortium member's other bricks).
+	const brickFilter = { ...ctx.filter, briques: [id] };
+	const mine = ctx.orgBricks === null || ctx.orgBricks.includes(id);
+	const link = (n: unknown, narrow: Partial<UrlFilter>, extra: Record<string, string> = {}) =>
+		mine && Number(n) > 0 ? narrowedRowsHref(brickFilter, narrow, extra) : null;
 	const tables = {
 		status: {
 			id: 'candidatures-par-statut',
 			title: L('Candidatures par statut', 'Applications by status'),
 			columns: [
 				{ key: 'statut', label: L('Statut', 'Status'), kind: 'app_status' },
-				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' }
+				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' }
 			],
-			rows: byStatus
+			rows: byStatus.map((r) => ({ ...r, rows_applications: link(r.applications, { statut: [r.statut] }) }))
 		},
 		rounds: {
 			id: 'par-releve',
 			title: L('Par relève', 'By round'),
 			columns: [
 				{ key: 'releve', label: L('Relève', 'Round') },
-				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
-				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int' }
+				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' },
+				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int', rowsLink: 'rows_funded' }
 			],
-			rows: byRound.map((r) => ({ ...r, releve: String(r.releve) }))
+			rows: byRound.map((r) => {
+				const round = Number(r.releve) === 1 || Number(r.releve) === 2 ? [Number(r.releve) as 1 | 2] : null;
+				return {
+					...r,
+					releve: String(r.releve),
+					rows_applications: round && link(r.applications, { releve: round }),
+					rows_funded: round && link(r.funded, { releve: round }, { convention: 'financee' })
+				};
+			})
 		},
 		regions: {
 			id: 'par-region',
 			title: L('Par région', 'By region'),
 			columns: [
 				{ key: 'region', label: L('Région', 'Region') },
-				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
-				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int' }
+				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' },
+				{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int', rowsLink: 'rows_funded' }
 			],
-			rows: byRegion.map((r) => ({ ...r }))
+			rows: byRegion.map((r) => ({
+				...r,
+				rows_applications: r.region === null ? null : link(r.applications, { region: [r.region] }),
+				rows_funded: r.region === null ? null : link(r.funded, { region: [r.region] }, { convention: 'financee' })
+			}))
 		},
 		partners: {
 			id: 'briques-associees',

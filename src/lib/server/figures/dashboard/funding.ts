@@ -6,6 +6,8 @@
  * Over time: a grant counts as committed on its signature date, for the amount it commits
  * today (a terminated grant commits only what was paid); a payment counts on its date.
  */
+import type { UrlFilter } from '../../../filter-params';
+import { narrowedRowsHref } from '../../../list-filter';
 import { barsSpec } from '../../../charts/bars';
 import { COLORS } from '../../../charts/theme';
 import { cumulativeSpec, type DatedAmount } from '../../../charts/timeline';
@@ -129,15 +131,27 @@ export async function fundingData(ctx: DashboardContext) {
 			title: L('Financement par relève', 'Funding by round'),
 			columns: [
 				{ key: 'releve', label: L('Relève', 'Round') },
-				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
-				{ key: 'laureats', label: L('Lauréats', 'Winners'), kind: 'int' },
+				{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' },
+				{ key: 'laureats', label: L('Lauréats', 'Winners'), kind: 'int', rowsLink: 'rows_laureats' },
 				{ key: 'requested', label: L('Demandé', 'Requested'), kind: 'eur' },
-				{ key: 'agreements', label: L('Conventions', 'Agreements'), kind: 'int' },
+				{ key: 'agreements', label: L('Conventions', 'Agreements'), kind: 'int', rowsLink: 'rows_agreements' },
 				{ key: 'committed', label: L('Engagé', 'Committed'), kind: 'eur' },
 				{ key: 'paid', label: L('Versé', 'Paid'), kind: 'eur' },
 				{ key: 'to_pay', label: L('Reste à verser', 'Still to pay'), kind: 'eur' }
 			],
-			rows: byRound.map((r) => ({ ...r, releve: r.releve === null ? (ctx.lang === 'fr' ? 'Sans candidature' : 'No application') : String(r.releve) })),
+			rows: byRound.map((r) => {
+				// The applications behind each count of a round (none behind a zero; agreements without an application are on the quality page).
+				const round = r.releve === 1 || r.releve === 2 ? (r.releve as 1 | 2) : null;
+				const link = (n: unknown, narrow: Partial<UrlFilter>, extra: Record<string, string> = {}) =>
+					round !== null && Number(n) > 0 ? narrowedRowsHref(ctx.filter, { releve: [round], ...narrow }, extra) : null;
+				return {
+					...r,
+					releve: r.releve === null ? (ctx.lang === 'fr' ? 'Sans candidature' : 'No application') : String(r.releve),
+					rows_applications: link(r.applications, {}),
+					rows_laureats: link(r.laureats, { statut: ['laureat'] }),
+					rows_agreements: link(r.agreements, {}, { convention: 'toute' })
+				};
+			}),
 			total: {
 				releve: null,
 				applications: byRound.reduce((s, r) => s + Number(r.applications), 0),

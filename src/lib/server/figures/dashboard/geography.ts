@@ -3,6 +3,8 @@
  * `region` column when given, else from the postal code — `applications.region_name`).
  * Counts only, over the reader's scope.
  */
+import type { UrlFilter } from '../../../filter-params';
+import { narrowedRowsHref } from '../../../list-filter';
 import { regionTilesSpec } from '../../../charts/tilemap';
 import { REGIONS, UNKNOWN_REGION } from '../../../domain/regions';
 import { t, type Lang } from '../../../i18n';
@@ -33,14 +35,25 @@ export async function geographyData(ctx: DashboardContext) {
 	const unplacedRow = Number(unplaced?.funded ?? 0) > 0
 		? [{ region: ctx.lang === 'fr' ? 'Conventions en attente de leur candidature (région inconnue)' : 'Agreements awaiting their application (region unknown)', applications: 0, laureats: 0, funded: Number(unplaced!.funded), requested: '0', committed: String(unplaced!.committed), unplaced: true }]
 		: [];
+	// The applications behind each count (none behind a zero, nor for applications without a region).
+	for (const r of rows) {
+		const region = r.region === null || r.region === undefined ? null : String(r.region);
+		const link = (n: unknown, narrow: Partial<UrlFilter>, extra: Record<string, string> = {}) =>
+			region !== null && Number(n) > 0 ? narrowedRowsHref(ctx.filter, { region: [region], ...narrow }, extra) : null;
+		Object.assign(r, {
+			rows_applications: link(r.applications, {}),
+			rows_laureats: link(r.laureats, { statut: ['laureat'] }),
+			rows_funded: link(r.funded, {}, { convention: 'financee' })
+		});
+	}
 	const table: TableData = {
 		id: 'par-region',
 		title: L('Candidatures et projets financés par région', 'Applications and funded projects by region'),
 		columns: [
 			{ key: 'region', label: L('Région', 'Region') },
-			{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int' },
-			{ key: 'laureats', label: L('Lauréats', 'Winners'), kind: 'int' },
-			{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int' },
+			{ key: 'applications', label: L('Candidatures', 'Applications'), kind: 'int', rowsLink: 'rows_applications' },
+			{ key: 'laureats', label: L('Lauréats', 'Winners'), kind: 'int', rowsLink: 'rows_laureats' },
+			{ key: 'funded', label: L('Projets financés', 'Funded projects'), kind: 'int', rowsLink: 'rows_funded' },
 			{ key: 'requested', label: L('Aide demandée', 'Aid requested'), kind: 'eur' },
 			{ key: 'committed', label: L('Aide engagée', 'Aid committed'), kind: 'eur' }
 		],

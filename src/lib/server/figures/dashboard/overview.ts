@@ -2,6 +2,8 @@
  * Overview: the headline figures (exactly `computeKpis`, or `kpisFor` for a consortium
  * member), what they rest on, the rule flags by rule, and data freshness.
  */
+import type { UrlFilter } from '../../../filter-params';
+import { narrowedRowsHref, rowsHref } from '../../../list-filter';
 import { APPLICATION_STATUSES, APPLICATION_STATUS_LABELS } from '../../../domain/programme';
 import { EXPORT_KINDS, KIND_LABELS } from '../../../domain/schemas';
 import type { TableData } from '../../../table';
@@ -59,15 +61,17 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 	const flagsByRule = [...counts].map(([rule, count]) => ({ rule, count }));
 
 	const L = (fr: string, en: string) => ({ fr, en });
+	/** The applications behind a figure, with the page's filters. */
+	const rows = (extra: Record<string, string | number>) => rowsHref(ctx.filter, extra);
 	const tables: OverviewData['tables'] = {
 		statuts: {
 			id: 'candidatures-par-statut',
 			title: L('Candidatures par statut', 'Applications by status'),
 			columns: [
 				{ key: 'statut', label: L('Statut', 'Status'), kind: 'app_status' },
-				{ key: 'releve1', label: L('Relève 1', 'Round 1'), kind: 'int' },
-				{ key: 'releve2', label: L('Relève 2', 'Round 2'), kind: 'int' },
-				{ key: 'total', label: L('Total', 'Total'), kind: 'int' }
+				{ key: 'releve1', label: L('Relève 1', 'Round 1'), kind: 'int', rowsLink: 'rows_releve1' },
+				{ key: 'releve2', label: L('Relève 2', 'Round 2'), kind: 'int', rowsLink: 'rows_releve2' },
+				{ key: 'total', label: L('Total', 'Total'), kind: 'int', rowsLink: 'rows_total' }
 			],
 			rows: [],
 			total: { statut: null, total: kpis.applications.total, releve1: kpis.applications.by_releve['1'], releve2: kpis.applications.by_releve['2'] }
@@ -77,16 +81,16 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 			title: L('Enveloppe : demandé, engagé, versé, restant', 'Envelope: requested, committed, paid, remaining'),
 			columns: [
 				{ key: 'figure', label: L('Montant', 'Amount') },
-				{ key: 'eur', label: L('Euros', 'Euros'), kind: 'eur' },
+				{ key: 'eur', label: L('Euros', 'Euros'), kind: 'eur', rowsLink: 'rows' },
 				{ key: 'share', label: L('Part de l’enveloppe', 'Share of the envelope'), kind: 'pct' }
 			],
 			rows: [
 				{ figure: ctx.lang === 'fr' ? 'Enveloppe' : 'Envelope', eur: kpis.envelope_eur, share: 1 },
-				{ figure: ctx.lang === 'fr' ? 'Aide demandée' : 'Aid requested', eur: kpis.funding.requested_eur, share: kpis.funding.requested_eur / kpis.envelope_eur },
-				{ figure: ctx.lang === 'fr' ? 'Engagé' : 'Committed', eur: kpis.funding.committed_eur, share: kpis.funding.committed_eur / kpis.envelope_eur },
-				{ figure: ctx.lang === 'fr' ? 'Versé' : 'Paid', eur: kpis.funding.paid_eur, share: kpis.funding.paid_eur / kpis.envelope_eur },
+				{ figure: ctx.lang === 'fr' ? 'Aide demandée' : 'Aid requested', eur: kpis.funding.requested_eur, share: kpis.funding.requested_eur / kpis.envelope_eur, rows: rows({}) },
+				{ figure: ctx.lang === 'fr' ? 'Engagé' : 'Committed', eur: kpis.funding.committed_eur, share: kpis.funding.committed_eur / kpis.envelope_eur, rows: rows({ convention: 'toute' }) },
+				{ figure: ctx.lang === 'fr' ? 'Versé' : 'Paid', eur: kpis.funding.paid_eur, share: kpis.funding.paid_eur / kpis.envelope_eur, rows: rows({ verse: 1 }) },
 				{ figure: ctx.lang === 'fr' ? 'Restant' : 'Remaining', eur: kpis.funding.remaining_eur, share: kpis.funding.remaining_eur / kpis.envelope_eur },
-				{ figure: ctx.lang === 'fr' ? 'Rendu à l’enveloppe (conventions soldées)' : 'Released to the envelope (closed agreements)', eur: kpis.funding.released_eur, share: kpis.funding.released_eur / kpis.envelope_eur }
+				{ figure: ctx.lang === 'fr' ? 'Rendu à l’enveloppe (conventions soldées)' : 'Released to the envelope (closed agreements)', eur: kpis.funding.released_eur, share: kpis.funding.released_eur / kpis.envelope_eur, rows: rows({ convention: 'soldee' }) }
 			]
 		},
 		impact: {
@@ -94,12 +98,12 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 			title: L('Emplois et chiffre d’affaires : prévu et réalisé', 'Jobs and revenue: forecast and achieved'),
 			columns: [
 				{ key: 'figure', label: L('Indicateur', 'Figure') },
-				{ key: 'forecast', label: L('Prévu', 'Forecast'), kind: 'dec' },
-				{ key: 'achieved', label: L('Réalisé', 'Achieved'), kind: 'dec' }
+				{ key: 'forecast', label: L('Prévu', 'Forecast'), kind: 'dec', rowsLink: 'rows' },
+				{ key: 'achieved', label: L('Réalisé', 'Achieved'), kind: 'dec', rowsLink: 'rows' }
 			],
 			rows: [
-				{ figure: ctx.lang === 'fr' ? 'Emplois (ETP)' : 'Jobs (FTE)', forecast: kpis.jobs.forecast, achieved: kpis.jobs.created },
-				{ figure: ctx.lang === 'fr' ? 'Chiffre d’affaires (€)' : 'Revenue (€)', forecast: kpis.revenue.forecast_eur, achieved: kpis.revenue.generated_eur }
+				{ figure: ctx.lang === 'fr' ? 'Emplois (ETP)' : 'Jobs (FTE)', forecast: kpis.jobs.forecast, achieved: kpis.jobs.created, rows: rows({ convention: 'financee' }) },
+				{ figure: ctx.lang === 'fr' ? 'Chiffre d’affaires (€)' : 'Revenue (€)', forecast: kpis.revenue.forecast_eur, achieved: kpis.revenue.generated_eur, rows: rows({ convention: 'financee' }) }
 			]
 		},
 		openSource: {
@@ -107,12 +111,12 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 			title: L('Open source : engagements et publications', 'Open source: commitments and publications'),
 			columns: [
 				{ key: 'figure', label: L('Indicateur', 'Figure') },
-				{ key: 'projects', label: L('Projets financés', 'Funded projects'), kind: 'int' }
+				{ key: 'projects', label: L('Projets financés', 'Funded projects'), kind: 'int', rowsLink: 'rows' }
 			],
 			rows: [
-				{ figure: ctx.lang === 'fr' ? 'Background ouvert' : 'Open background', projects: kpis.open_source.background },
-				{ figure: ctx.lang === 'fr' ? 'Engagement foreground ouvert' : 'Open foreground committed', projects: kpis.open_source.foreground_committed },
-				{ figure: ctx.lang === 'fr' ? 'Code publié' : 'Code published', projects: kpis.open_source.published }
+				{ figure: ctx.lang === 'fr' ? 'Background ouvert' : 'Open background', projects: kpis.open_source.background, rows: rows({ convention: 'financee', ouvert: 'background' }) },
+				{ figure: ctx.lang === 'fr' ? 'Engagement foreground ouvert' : 'Open foreground committed', projects: kpis.open_source.foreground_committed, rows: rows({ convention: 'financee', ouvert: 'foreground' }) },
+				{ figure: ctx.lang === 'fr' ? 'Code publié' : 'Code published', projects: kpis.open_source.published, rows: rows({ code: 'publie' }) }
 			]
 		},
 		freshness: {
@@ -133,7 +137,18 @@ async function overviewNow(ctx: DashboardContext): Promise<OverviewData> {
 	tables.statuts.rows = APPLICATION_STATUSES.map((s) => {
 		const r1 = byStatut.find((r) => r.statut === s && Number(r.releve) === 1)?.n ?? 0;
 		const r2 = byStatut.find((r) => r.statut === s && Number(r.releve) === 2)?.n ?? 0;
-		return { statut: s, releve1: Number(r1), releve2: Number(r2), total: kpis.applications.by_statut[s] ?? 0 };
+		const total = kpis.applications.by_statut[s] ?? 0;
+		// Each count opens its applications (none behind a zero).
+		const link = (n: number, narrow: Partial<UrlFilter>) => (n > 0 ? narrowedRowsHref(ctx.filter, narrow) : null);
+		return {
+			statut: s,
+			releve1: Number(r1),
+			releve2: Number(r2),
+			total,
+			rows_releve1: link(Number(r1), { statut: [s], releve: [1] }),
+			rows_releve2: link(Number(r2), { statut: [s], releve: [2] }),
+			rows_total: link(total, { statut: [s] })
+		};
 	});
 	const member = ctx.seesAll ? null : await memberApplications(ctx.db, ctx.orgBricks ?? [], ctx.filter);
 	if (member) {

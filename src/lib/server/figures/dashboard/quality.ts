@@ -26,8 +26,10 @@ export async function qualityData(ctx: DashboardContext, options: { historyLimit
 	const history = await ctx.db.all<TableRow>(`
 		SELECT l.load_id::INTEGER AS load_id, l.loaded_at::VARCHAR AS loaded_at, l.kind, l.file_name, l.actor, l.source, l.rows::INTEGER AS rows,
 			l.outcome, l.error_count::INTEGER AS errors, l.warning_count::INTEGER AS warnings, l.encoding, l.delimiter,
-			substr(l.sha256, 1, 12) AS sha, (cs.load_id IS NOT NULL) AS current
+			substr(l.sha256, 1, 12) AS sha, (cs.load_id IS NOT NULL) AS current,
+			CASE WHEN f.load_id IS NOT NULL THEN l.load_id::INTEGER END AS file_load
 		FROM loads l LEFT JOIN current_snapshot cs USING (load_id)
+		LEFT JOIN (SELECT load_id FROM load_files) f ON f.load_id = l.load_id
 		ORDER BY l.load_id DESC LIMIT ${limit}`);
 	const totalLoads = Number((await ctx.db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM loads`))?.n ?? 0);
 	const current = await ctx.db.all<{ kind: string; file_name: string; issues: string | null }>(`
@@ -80,7 +82,8 @@ export async function qualityData(ctx: DashboardContext, options: { historyLimit
 			{ key: 'load_id', label: L('N°', 'No.'), kind: 'int' },
 			{ key: 'loaded_at', label: L('Le', 'On'), kind: 'instant' },
 			{ key: 'kind', label: L('Export', 'Export') },
-			{ key: 'file_name', label: L('Fichier', 'File'), minWidth: 12 },
+			// A link to the original file while it is kept (its snapshot's rows are).
+			{ key: 'file_name', label: L('Fichier', 'File'), minWidth: 12, href: '/app/fichiers/{file_load}' },
 			{ key: 'rows', label: L('Lignes', 'Rows'), kind: 'int' },
 			{ key: 'outcome', label: L('Résultat', 'Outcome') },
 			{ key: 'errors', label: L('Erreurs', 'Errors'), kind: 'int' },

@@ -5,6 +5,7 @@ import { clientAddress } from '$lib/server/auth/client';
 import { parisTime } from '$lib/server/auth/display';
 import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db/instance';
+import { keptFiles } from '$lib/server/import/files';
 import { importExports } from '$lib/server/import/load';
 import { allKindVersions, isExportKind, listLoads, restorePrevious, RestoreError, SNAPSHOTS_KEPT, type LoadRow } from '$lib/server/import/restore';
 import { bodySizeLimit, formatBytes, readUpload, UploadError } from '$lib/server/import/upload';
@@ -35,6 +36,8 @@ export const load: PageServerLoad = async (event) => {
 	const db = await getDb();
 	const page = pageParam(event.url.searchParams.get('page'));
 	const [history, versions] = await Promise.all([listLoads(db, { page, pageSize: PAGE_SIZE }), allKindVersions(db)]);
+	// The loads whose original file is still kept (a restore's is that of the load it restored).
+	const files = await keptFiles(db, history.rows.map((r) => (r.outcome === 'restored' ? (r.restoredFrom ?? NaN) : r.id)));
 	const confirm = event.url.searchParams.get('restaurer');
 	const limit = bodySizeLimit(dev);
 	return {
@@ -47,7 +50,15 @@ export const load: PageServerLoad = async (event) => {
 			page: history.page,
 			pages: Math.max(1, Math.ceil(history.total / PAGE_SIZE)),
 			total: history.total,
-			rows: history.rows.map((r) => ({ ...shown(r)!, batchId: r.batchId, kind: r.kind, bytes: r.bytes, errors: r.errors, warnings: r.warnings }))
+			rows: history.rows.map((r) => ({
+				...shown(r)!,
+				batchId: r.batchId,
+				kind: r.kind,
+				bytes: r.bytes,
+				errors: r.errors,
+				warnings: r.warnings,
+				hasFile: files.has(r.outcome === 'restored' ? (r.restoredFrom ?? NaN) : r.id)
+			}))
 		},
 		kinds: [...EXPORT_KINDS]
 	};
