@@ -143,20 +143,15 @@ const DASHBOARD_PAGES = ['/app', '/app/financement', '/app/briques', '/app/candi
 const STAFF_PAGES = ['/app/qualite'];
 const REGIONS = ['Île-de-France', 'Bretagne', 'Auvergne-Rhône-Alpes', 'Occitanie'];
 
-/** Every URL a signed-in reader of this profile may walk: pages × filters (own bricks only for members). */
+/**
+ * Every URL a signed-in reader of this profile may walk: each page unfiltered, by round, by
+ * region, by one of the reader's bricks (own bricks only for members), and a few crossings.
+ */
 function dashboardUrls(reader: Reader, dossiers: string[]): string[] {
 	const bricks = reader.org ? BRICKS.filter((b) => b.org === reader.org).map((b) => b.id) : [...BRICK_IDS];
-	const filters = [''];
-	for (const releve of ['', '1', '2'])
-		for (const region of ['', ...REGIONS])
-			for (const brick of ['', ...bricks.slice(0, 2)]) {
-				const q = new URLSearchParams();
-				if (releve) q.set('releve', releve);
-				if (region) q.set('region', region);
-				if (brick) q.set('brique', brick);
-				const s = q.toString();
-				if (s) filters.push(`?${s}`);
-			}
+	const filters = ['', '?releve=1', '?releve=2', ...REGIONS.map((r) => `?region=${encodeURIComponent(r)}`)];
+	for (const b of bricks.slice(0, 2)) filters.push(`?brique=${b}`, `?brique=${b}&releve=2`);
+	filters.push(`?releve=2&region=${encodeURIComponent(REGIONS[0]!)}`, '?statut=laureat');
 	const pages = reader.role === 'consortium' ? DASHBOARD_PAGES : [...DASHBOARD_PAGES, ...STAFF_PAGES];
 	const urls = pages.flatMap((p) => filters.map((f) => p + f));
 	for (const b of bricks) urls.push(`/app/briques/${b}`);
@@ -326,7 +321,8 @@ export async function benchReaders(
 	fs.mkdirSync(work, { recursive: true });
 	const dbFile = path.join(work, `readers-${data.applications}.duckdb`);
 	const { readers, dossiers, laureates } = await prepare(dbFile, data.inputs, connections);
-	const env = { HOX_DB: dbFile };
+	// No per-browser replay (src/lib/server/page-cache.ts) can answer a measured request.
+	const env = { HOX_DB: dbFile, HOX_PAGE_CACHE_MS: '0' };
 
 	// First start: the time to the first page, and the home page as a reader gets it, saved as a
 	// static file of the build (adapter-node lists its static files when it starts).
