@@ -21,6 +21,7 @@ import { checkExport } from '../src/lib/domain/check';
 import { generateDataset, renderCsv, DEMO_KINDS } from './demo-data';
 import { benchImport, type ImportBench } from './bench/imports';
 import { benchPages, privateBuild, type PagesBench } from './bench/pages';
+import { benchReaders, type ReadersBench } from './bench/readers';
 import { round } from './bench/stats';
 import { args, main } from './lib/cli';
 
@@ -30,7 +31,17 @@ const PROGRAMME_SIZE = 1000;
 const TARGETS = {
 	import_vs_read_csv_ratio: 3,
 	figures_ms_100k: 50,
-	overview_p95_ms: 100
+	overview_p95_ms: 100,
+	dashboard_users_p95_ms: 100,
+	/** Public pages of distinct anonymous readers: p95 under this multiple of the static file's… */
+	public_anonymous_vs_static_p95: 2,
+	/** …and at least this throughput. */
+	public_anonymous_rps: 3000,
+	report_page_ms: 200,
+	report_pdf_ms_150: 1000,
+	report_xlsx_ms_150: 500,
+	report_ms_10k: 5000,
+	server_rss_rest_mb: 300
 };
 
 async function duckdbVersion(): Promise<string> {
@@ -100,6 +111,8 @@ main(async () => {
 		duration: { type: 'string' },
 		'pages-applications': { type: 'string' },
 		'no-pages': { type: 'boolean' },
+		'no-readers': { type: 'boolean' },
+		'report-applications': { type: 'string' },
 		rebuild: { type: 'boolean' }
 	});
 	const sizes = (values.sizes ?? `${PROGRAMME_SIZE},${PROGRAMME_SIZE * 10},${PROGRAMME_SIZE * 100}`).split(',').map(Number);
@@ -137,6 +150,26 @@ main(async () => {
 			rendered = await benchPages(path.join(work, 'pages'), data, { connections, duration, rebuild: false, log, pageCache: false, build });
 		}
 
+		// Distinct readers: signed-in users each with their own session, anonymous readers, the
+		// static file; the reports at the demo's size and at 10 000 applications.
+		let readers: ReadersBench | null = null;
+		let readersLarge: ReadersBench | null = null;
+		if (!values['no-readers']) {
+			const build = privateBuild(path.join(work, 'readers'), !!values.rebuild, log);
+			log('Lecteurs distincts sur les données de démonstration (data/samples)…');
+			const inputs = demoInputs();
+			readers = await benchReaders(path.join(work, 'readers'), build, { label: 'demo data (data/samples)', applications: applicationsIn(inputs), inputs }, { connections, duration, log });
+			const n = Number(values['report-applications'] ?? 10_000);
+			log(`Rapport sur ${n} candidatures générées…`);
+			readersLarge = await benchReaders(path.join(work, 'readers'), build, { label: 'generated', applications: n, inputs: generatedInputs(n) }, { connections: 7, duration, log, reportsOnly: true });
+		}
+		const group = (g: string) => readers?.groups.find((x) => x.group === g) ?? null;
+		const dashboardUsers = group('dashboard');
+		const publicAnonymous = group('public');
+		const publicStatic = group('static');
+		const report150 = readers?.reports ?? null;
+		const report10k = readersLarge?.reports ?? null;
+
 		const largest = imports.reduce((a, b) => (b.applications > a.applications ? b : a), imports[0]!);
 		const at100k = imports.find((r) => r.applications === 100_000);
 		const overview = pages?.pages.find((p) => p.path === '/app');
@@ -160,20 +193,48 @@ main(async () => {
 			public_rendered_p50_ms: homeRendered?.p50_ms ?? null,
 			public_rendered_p95_ms: homeRendered?.p95_ms ?? null,
 			public_rendered_rps: homeRendered?.rps ?? null,
-			server_rss_peak_mb: pages && rendered ? Math.max(pages.memory.rss_peak_mb, rendered.memory.rss_peak_mb) : null,
+			server_rss_peak_mb: Math.max(pages?.memory.rss_peak_mb ?? 0, rendered?.memory.rss_peak_mb ?? 0, readers?.memory.rss_peak_mb ?? 0) || null,
+			dashboard_users_p50_ms: dashboardUsers?.p50_ms ?? null,
+			dashboard_users_p95_ms: dashboardUsers?.p95_ms ?? null,
+			dashboard_users_rps: dashboardUsers?.rps ?? null,
+			public_anonymous_p95_ms: publicAnonymous?.p95_ms ?? null,
+			public_anonymous_rps: publicAnonymous?.rps ?? null,
+			public_static_p95_ms: publicStatic?.p95_ms ?? null,
+			public_static_rps: publicStatic?.rps ?? null,
+			report_page_ms: report150?.page_ms ?? null,
+			report_pdf_ms_150: report150?.pdf_ms ?? null,
+			report_xlsx_ms_150: report150?.xlsx_ms ?? null,
+			report_zip_ms_150: report150?.zip_ms ?? null,
+			report_page_ms_10k: report10k?.page_ms ?? null,
+			report_pdf_ms_10k: report10k?.pdf_ms ?? null,
+			report_xlsx_ms_10k: report10k?.xlsx_ms ?? null,
+			report_zip_ms_10k: report10k?.zip_ms ?? null,
+			server_rss_rest_mb: readers?.memory.rss_rest_mb ?? null,
+			start_to_first_page_ms: readers?.start_to_first_page_ms ?? null,
 			targets: TARGETS,
 			meets: {
 				import_vs_read_csv_ratio: largest.import_vs_read_csv_ratio <= TARGETS.import_vs_read_csv_ratio,
 				figures_ms_100k: at100k ? at100k.figures_ms.p50 < TARGETS.figures_ms_100k : null,
 				figures_kept_ms_100k: at100k ? at100k.figures_kept_ms.p50 < TARGETS.figures_ms_100k : null,
 				overview_p95_ms: overview ? overview.p95_ms < TARGETS.overview_p95_ms : null,
-				overview_rendered_p95_ms: overviewRendered ? overviewRendered.p95_ms < TARGETS.overview_p95_ms : null
+				overview_rendered_p95_ms: overviewRendered ? overviewRendered.p95_ms < TARGETS.overview_p95_ms : null,
+				dashboard_users_p95_ms: dashboardUsers ? dashboardUsers.p95_ms < TARGETS.dashboard_users_p95_ms : null,
+				public_anonymous:
+					publicAnonymous && publicStatic
+						? publicAnonymous.p95_ms < TARGETS.public_anonymous_vs_static_p95 * publicStatic.p95_ms && publicAnonymous.rps >= TARGETS.public_anonymous_rps
+						: null,
+				report_page_ms: report150 ? report150.page_ms < TARGETS.report_page_ms : null,
+				report_pdf_ms_150: report150 ? report150.pdf_ms < TARGETS.report_pdf_ms_150 : null,
+				report_xlsx_ms_150: report150 ? report150.xlsx_ms < TARGETS.report_xlsx_ms_150 : null,
+				report_10k: report10k ? Math.max(report10k.pdf_ms, report10k.xlsx_ms, report10k.zip_ms) < TARGETS.report_ms_10k : null,
+				server_rss_rest_mb: readers ? readers.memory.rss_rest_mb < TARGETS.server_rss_rest_mb : null
 			}
 		};
-		const report = { ...summary, machine: info, started_at: started.toISOString(), programme_size: PROGRAMME_SIZE, imports, pages, pages_rendered: rendered };
+		const report = { ...summary, machine: info, started_at: started.toISOString(), programme_size: PROGRAMME_SIZE, imports, pages, pages_rendered: rendered, readers, readers_large: readersLarge };
 		if (values.json) console.log(JSON.stringify(report, null, 2));
 		else {
 			console.log(table(imports, pages, rendered));
+			if (readers) console.log(`\n${readersTable(readers, readersLarge)}`);
 			console.log('');
 			console.log(
 				`Objectifs : ratio import/read_csv ≤ ${TARGETS.import_vs_read_csv_ratio} → ${summary.import_vs_read_csv_ratio} (${summary.meets.import_vs_read_csv_ratio ? 'atteint' : 'non atteint'}) ; chiffres à 100 000 < ${TARGETS.figures_ms_100k} ms → ${summary.figures_ms_100k ?? '—'} ms calculés, ${summary.figures_kept_ms_100k ?? '—'} ms gardés ; vue d’ensemble p95 < ${TARGETS.overview_p95_ms} ms → ${summary.overview_p95_ms ?? '—'} ms (rendue à chaque requête : ${summary.overview_rendered_p95_ms ?? '—'} ms).`
@@ -184,6 +245,22 @@ main(async () => {
 		fs.rmSync(work, { recursive: true, force: true });
 	}
 });
+
+/** The readers' benchmark as a table (French, like the rest of the output). */
+function readersTable(readers: ReadersBench, large: ReadersBench | null): string {
+	const names: Record<string, string> = { dashboard: 'tableau de bord (utilisateurs distincts)', public: 'pages publiques (lecteurs anonymes)', static: 'accueil en fichier statique' };
+	const lines = [`Lecteurs distincts (${readers.data}, ${readers.applications} candidatures)`];
+	lines.push(`${'groupe'.padEnd(42)} ${pad('conn.', 6)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('non-2xx', 8)} ${pad('URL', 6)}`);
+	for (const g of readers.groups) {
+		lines.push(`${names[g.group]!.padEnd(42)} ${pad(g.connections, 6)} ${pad(g.rps, 8)} ${pad(g.p50_ms, 8)} ${pad(g.p95_ms, 8)} ${pad(g.p99_ms, 8)} ${pad(g.non2xx, 8)} ${pad(g.distinct_urls, 6)}`);
+	}
+	for (const g of readers.groups) if (g.non2xx_examples.length) lines.push(`  non-2xx (${g.group}) : ${g.non2xx_examples.join(', ')}`);
+	for (const r of [readers.reports, large?.reports]) {
+		if (r) lines.push(`Rapport, ${r.applications} candidatures : page ${r.page_ms} ms, PDF ${r.pdf_ms} ms, XLSX ${r.xlsx_ms} ms, ZIP ${r.zip_ms} ms`);
+	}
+	lines.push(`Serveur : ${readers.start_to_first_page_ms} ms du démarrage à la première page ; mémoire ${readers.memory.rss_rest_mb} Mo au repos, ${readers.memory.rss_peak_mb} Mo au plus fort`);
+	return lines.join('\n');
+}
 
 /** Applications in a set of exports: the data rows of its applications file. */
 function applicationsIn(inputs: { name: string; bytes: Uint8Array }[]): number {

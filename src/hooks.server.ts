@@ -3,6 +3,8 @@ import { langOf } from '$lib/i18n';
 import { anonymousGate, authenticate, jsonApiErrors, secureHeaders } from '$lib/server/auth/request';
 import { conditionalResponse } from '$lib/server/public/cache';
 import { keepPage, lookupPage, watchCookies } from '$lib/server/page-cache';
+import { sharedAnswer, sharedKey } from '$lib/server/http/shared-public';
+import { getDb } from '$lib/server/db/instance';
 import { badUrlRefusal, crossOriginRefusal, limitBody } from '$lib/server/request-guard';
 import { checkAwardingBodyConfig } from '$lib/server/public/config';
 
@@ -29,13 +31,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 	await authenticate(event);
 	const gate = anonymousGate(event);
 	if (gate) return secureHeaders(event, gate);
+	const render = async () =>
+		secureHeaders(event, await jsonApiErrors(event, await resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang) })));
+	// A public page for a reader without a session: one rendering shared by all such readers (http/shared-public.ts).
+	const shared = sharedKey(event, cookiesChanged());
+	if (shared) return conditionalResponse(event.request, await sharedAnswer(shared, (await getDb()).dataGeneration, render));
 	// The same page for the same browser a moment ago, no write since: sent again (page-cache.ts).
 	const kept = await lookupPage(event, cookiesChanged());
 	if (kept instanceof Response) return conditionalResponse(event.request, kept);
-	const response = await resolve(event, {
-		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
-	});
-	const answer = await keepPage(event, kept, secureHeaders(event, await jsonApiErrors(event, response)), cookiesChanged());
+	const answer = await keepPage(event, kept, await render(), cookiesChanged());
 	// Public pages and open-data files carry an ETag: answer 304 when the client already has it.
 	return conditionalResponse(event.request, answer);
 };
