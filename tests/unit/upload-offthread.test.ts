@@ -4,15 +4,28 @@
  * here) holds this thread far less than the same file checked in this thread (the command
  * line's way, and the server's before). Measured for both on the same 13 MB file: the time
  * this thread was busy (event-loop utilisation: active time) and the longest gap between ticks
- * of a 10 ms timer.
+ * of a 10 ms timer, printed; asserted: the server's way runs no check in this thread.
  */
 import { performance } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { generateDataset, renderCsv } from '../../scripts/demo-data';
 import type { Database } from '../../src/lib/server/db/database';
 import { importExports } from '../../src/lib/server/import/load';
 import { readUpload } from '../../src/lib/server/import/upload';
 import { openTempDb } from './fixtures';
+
+// Counts the checks run in this thread (a worker thread loads its own copy of the module, unmocked).
+const checksHere = vi.hoisted(() => ({ n: 0 }));
+vi.mock('../../src/lib/domain/check', async (importOriginal) => {
+	const original = await importOriginal<typeof import('../../src/lib/domain/check')>();
+	return {
+		...original,
+		checkExport: (...args: Parameters<typeof original.checkExport>) => {
+			checksHere.n++;
+			return original.checkExport(...args);
+		}
+	};
+});
 
 const opened: Database[] = [];
 afterAll(() => {
@@ -50,12 +63,15 @@ describe('an upload off the request thread', { timeout: 300_000 }, () => {
 		const body = new Uint8Array(await request.arrayBuffer());
 		const type = request.headers.get('content-type')!;
 
+		checksHere.n = 0;
 		const server = await longestPause(async () => {
 			const upload = await readUpload(new Request('http://localhost/api/v1/loads', { method: 'POST', body, headers: { 'content-type': type } }), new URL('http://localhost/api/v1/loads'), Infinity);
 			expect(upload.inputs.map((i) => i.bytes.byteLength)).toEqual([bytes.byteLength]);
 			const result = await importExports(a, upload.inputs, { actor: 'test', source: 'web' });
 			expect(result.ok).toBe(true);
 		});
+		// The server's way checked nothing in this thread; the command line's way does (so the count can fail).
+		expect(checksHere.n).toBe(0);
 		const inThread = await longestPause(async () => {
 			const result = await importExports(b, [{ name: 'c.csv', bytes }], { actor: 'test', source: 'cli', splitFrom: Number.MAX_SAFE_INTEGER });
 			expect(result.ok).toBe(true);
@@ -63,6 +79,8 @@ describe('an upload off the request thread', { timeout: 300_000 }, () => {
 		const say = (m: typeof server) => `busy ${Math.round(m.active)} ms, longest pause ${Math.round(m.pause)} ms, ${Math.round(m.ms)} ms in all`;
 		console.log(`13 MB upload, this thread: off it ${say(server)}; checked in it ${say(inThread)}`);
 		expect(await a.all('SELECT * EXCLUDE (load_id) FROM candidatures_rows ORDER BY row_number')).toEqual(await b.all('SELECT * EXCLUDE (load_id) FROM candidatures_rows ORDER BY row_number'));
-		expect(server.active).toBeLessThan(inThread.active * 0.6);
+		expect(checksHere.n).toBeGreaterThan(0);
+		// How much less this thread is held is measured, not asserted (it depends on the machine's load):
+		// docs/LOADS.md gives the figures.
 	});
 });
