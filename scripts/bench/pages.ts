@@ -52,7 +52,7 @@ export interface PagesBench {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** VmRSS and VmHWM of a process, in MB (Linux). */
-function memoryOf(pid: number): { rss: number; hwm: number } | null {
+export function memoryOf(pid: number): { rss: number; hwm: number } | null {
 	try {
 		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
 		const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);

@@ -24,6 +24,7 @@ import { Database } from '../../src/lib/server/db/database';
 import { importExports } from '../../src/lib/server/import/load';
 import { BRICKS, BRICK_IDS } from '../../src/lib/domain/bricks';
 import { freePort } from '../lib/net';
+import { memoryOf } from './pages';
 import { median, percentile, round } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -81,17 +82,6 @@ const PROFILES: { role: Reader['role']; org: string | null }[] = [
 	{ role: 'auditor', org: null },
 	...ORGS.map((org) => ({ role: 'consortium' as const, org }))
 ];
-
-/** VmRSS and VmHWM of a process, in MB (Linux). */
-export function memoryOf(pid: number): { rss: number; hwm: number } | null {
-	try {
-		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-		return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-	} catch {
-		return null;
-	}
-}
 
 /** A fresh database with the given exports and one user (and session) per connection. */
 async function prepare(file: string, inputs: Input[], users: number): Promise<{ readers: Reader[]; dossiers: string[]; laureates: string[] }> {
