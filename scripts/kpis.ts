@@ -4,7 +4,7 @@ import { args, main, openDatabase } from './lib/cli';
 
 main(async () => {
 	const { values } = args({});
-	const db = await openDatabase(values.db);
+	const db = await openDatabase(values.db, { mustExist: true });
 	try {
 		console.log(JSON.stringify(await computeKpis(db), null, 2));
 	} finally {

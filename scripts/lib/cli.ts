@@ -1,4 +1,5 @@
 /** Shared plumbing of the command-line entry points: Node version, arguments, database. */
+import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Database, DatabaseLockedError, defaultDatabasePath } from '../../src/lib/server/db/database';
@@ -26,9 +27,19 @@ export function actor(): string {
 	return process.env.HOX_ACTOR || `cli:${os.userInfo().username}`;
 }
 
-/** Open the database, or say in one sentence that another process holds it, and exit 1. */
-export async function openDatabase(file: string | undefined): Promise<Database> {
+/**
+ * Open the database, or say in one sentence that another process holds it, and exit 1. A command
+ * that only reads (`mustExist`) refuses a database that does not exist instead of creating an
+ * empty one and printing zeros.
+ */
+export async function openDatabase(file: string | undefined, options: { mustExist?: boolean } = {}): Promise<Database> {
 	const path = file || defaultDatabasePath();
+	if (options.mustExist && !fs.existsSync(path)) {
+		const demo = 'data/demo.duckdb';
+		const hint = path !== demo && fs.existsSync(demo) ? ` La base de démonstration existe : ajoutez « --db ${demo} ».` : ' Chargez d’abord des exports (npm run import) ou choisissez une base avec --db.';
+		console.error(`La base ${path} n’existe pas.${hint}`);
+		process.exit(1);
+	}
 	try {
 		return await Database.open(path);
 	} catch (error) {

@@ -203,6 +203,15 @@ describe('the command line', () => {
 		expect(JSON.parse(viaEnv.stdout).funding.requested_eur).toBe(100000);
 	});
 
+	it('refuses to read a database that does not exist, naming it, and creates nothing', () => {
+		const dbPath = `${tempDbPath('missing')}-absent.duckdb`;
+		const r = run(['scripts/kpis.ts', '--db', dbPath]);
+		expect(r.status).toBe(1);
+		expect(r.stdout).toBe('');
+		expect(r.stderr).toContain(`La base ${dbPath} n’existe pas.`);
+		expect(fs.existsSync(dbPath)).toBe(false);
+	});
+
 	it('says in one sentence that another process holds the database', async () => {
 		const dbPath = tempDbPath('locked');
 		const holder = await Database.open(dbPath);
