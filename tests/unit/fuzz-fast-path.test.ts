@@ -278,13 +278,17 @@ function randomDateString(rng: Rng): string {
 	return t.slice(0, at) + rng.pick(['', ' ', '-', '/', ':', '0', '9', 'T', 'é']) + t.slice(at + rng.int(0, 1));
 }
 
+const answer = (p: Parsed<string>) => (p.ok ? { ok: true, value: p.value } : { ok: false });
+
 describe('value parsers: fast paths = reference', () => {
 	it('parseDateTime, parseDate and parseText on 30 000 strings', () => {
 		const rng = new Rng(415);
 		for (let i = 0; i < 30_000; i++) {
 			const raw = randomDateString(rng);
-			expect(parseDateTime(raw), `datetime ${JSON.stringify(raw)}`).toEqual(refParseDateTime(raw));
-			expect(parseDate(raw), `date ${JSON.stringify(raw)}`).toEqual(refParseDate(raw));
+			// The answers (accepted or not, and the value) are the reference's; a refusal's wording may have
+			// been made more precise since (a date that does not exist says so), and the fast path never words one.
+			expect(answer(parseDateTime(raw)), `datetime ${JSON.stringify(raw)}`).toEqual(answer(refParseDateTime(raw)));
+			expect(answer(parseDate(raw)), `date ${JSON.stringify(raw)}`).toEqual(answer(refParseDate(raw)));
 			const text = rng.chance(0.5) ? raw : `${rng.pick(['', ' ', '\r\n'])}${raw}${rng.pick(['', '\r', '\r\nsuite', '\n', ' '])}`;
 			expect(parseText(text), `text ${JSON.stringify(text)}`).toEqual(refParseText(text));
 		}

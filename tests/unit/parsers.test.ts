@@ -124,6 +124,21 @@ describe('dates', () => {
 		(raw) => expect(parseDateTime(raw).ok).toBe(false)
 	);
 
+	it('says that a well-written date does not exist, and why', () => {
+		const expected = (raw: string) => {
+			const r = parseDateTime(raw);
+			return r.ok ? null : r.expected;
+		};
+		expect(expected('31/02/2024')).toEqual({
+			fr: 'une date qui existe : le 31/02/2024 n’existe pas (février 2024 a 29 jours)',
+			en: 'a date that exists: 31/02/2024 does not (February 2024 has 29 days)'
+		});
+		expect(expected('2026-04-31')!.fr).toBe('une date qui existe : le 31/04/2026 n’existe pas (avril 2026 a 30 jours)');
+		expect(expected('2026-13-01')!.fr).toBe('une date qui existe : le mois 13 n’existe pas (01/13/2026)');
+		expect(expected('29/02/2100')!.fr).toContain('février 2100 a 28 jours');
+		expect(expected('hier')!.fr).toContain('JJ/MM/AAAA');
+	});
+
 	it('keeps only the day for date columns', () => {
 		expect(value(parseDate('15/04/2026 00:00'))).toBe('2026-04-15');
 		expect(value(parseDate('29/02/2024'))).toBe('2024-02-29');

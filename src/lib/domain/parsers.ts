@@ -322,6 +322,22 @@ function isoDateTime(raw: string): string | null {
 	return `${day} ${raw.slice(11, 16)}:${sec}`;
 }
 
+const MONTHS_FR = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A date written in a right form that names no day of the calendar (31/02/2024, 2026-13-01): say why. */
+function impossibleDate(y: number, mo: number, d: number): Parsed<never> {
+	const shown = `${pad(d)}/${pad(mo)}/${y}`;
+	if (y < 1900 || y > 2100) return fail(`une année entre 1900 et 2100 (${shown})`, `a year between 1900 and 2100 (${shown})`);
+	if (mo < 1 || mo > 12) return fail(`une date qui existe : le mois ${pad(mo)} n’existe pas (${shown})`, `a date that exists: there is no month ${pad(mo)} (${shown})`);
+	const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+	const days = MONTH_DAYS[mo - 1]! + (leap ? 1 : 0);
+	return fail(
+		`une date qui existe : le ${shown} n’existe pas (${MONTHS_FR[mo - 1]} ${y} a ${days} jours)`,
+		`a date that exists: ${shown} does not (${MONTHS_EN[mo - 1]} ${y} has ${days} days)`
+	);
+}
+
 /**
  * A date, optionally with a time, → Europe/Paris wall clock `YYYY-MM-DD HH:MM:SS`
  * (`00:00:00` when no time is given). An explicit offset (`Z`, `+02:00`) is converted to Paris time.
@@ -341,7 +357,8 @@ export function parseDateTime(raw: string): Parsed<string> {
 	const h = Number(m[7] ?? 0);
 	const mi = Number(m[8] ?? 0);
 	const s = Number(m[9] ?? 0);
-	if (!isRealDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return expected;
+	if (!isRealDate(y, mo, d)) return impossibleDate(y, mo, d);
+	if (h > 23 || mi > 59 || s > 59) return expected;
 	const offset = m[10];
 	if (offset) {
 		const iso = `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${offset.toUpperCase() === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`;
