@@ -24,8 +24,16 @@ const samples = path.join('data', 'samples');
 
 if (!process.argv.includes('--no-build')) {
 	console.log('Construction de l’application (vite build)…');
-	const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-	if (build.status !== 0) process.exit(build.status ?? 1);
+	const started = Date.now();
+	// The build's own advice and timings are for developers: shown only if the build fails.
+	const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	if (build.status !== 0) {
+		process.stdout.write(build.stdout ?? '');
+		process.stderr.write(build.stderr ?? '');
+		console.error('La construction a échoué (ci-dessus).');
+		process.exit(build.status ?? 1);
+	}
+	console.log(`  construite en ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 for (const f of [dbFile, `${dbFile}.wal`]) fs.rmSync(f, { force: true });
