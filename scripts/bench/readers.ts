@@ -151,7 +151,7 @@ function dashboardUrls(reader: Reader, dossiers: string[]): string[] {
 
 /** Every URL an anonymous reader may walk: public pages, project pages, open-data files. */
 function publicUrls(laureates: string[]): string[] {
-	const urls = ['/', '/projets', '/projets?page=2', '/briques', '/donnees'];
+	const urls = ['/', '/projets', '/projets?page=2', '/donnees'];
 	for (const b of BRICK_IDS) urls.push(`/briques/${b}`);
 	for (const d of laureates) urls.push(`/projets/${d}`);
 	urls.push('/donnees/projets-finances.csv', '/donnees/projets-finances.json', '/donnees/subventions-scdl.csv', '/donnees/360giving.json');
